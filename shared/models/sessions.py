@@ -1,0 +1,122 @@
+"""Session documents and the bodies of the session endpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator
+
+from shared.models.base import ApiModel, Pagination
+from shared.statuses import SessionStatus
+
+MetadataValue = str | int | float | bool | None
+MAX_METADATA_KEYS = 20
+MAX_METADATA_KEY_LENGTH = 64
+MAX_METADATA_STRING_LENGTH = 500
+
+Duration = Literal[15, 30, 45, 60]
+Mode = Literal["chat", "voice", "video"]
+EndReason = Literal["completed", "user_ended", "emergency", "timeout"]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+def _check_metadata(value: dict[str, MetadataValue]) -> dict[str, MetadataValue]:
+    if len(value) > MAX_METADATA_KEYS:
+        raise ValueError(f"at most {MAX_METADATA_KEYS} metadata keys")
+    for key, item in value.items():
+        if not key or len(key) > MAX_METADATA_KEY_LENGTH:
+            raise ValueError(f"metadata keys must be 1-{MAX_METADATA_KEY_LENGTH} characters")
+        if isinstance(item, str) and len(item) > MAX_METADATA_STRING_LENGTH:
+            raise ValueError(f"metadata strings must be at most {MAX_METADATA_STRING_LENGTH} characters")
+    return value
+
+
+class StartSessionRequest(ApiModel):
+    avatar: ShortText
+    voice_id: ShortText | None = None
+    duration: Duration
+    mode: Mode = "chat"
+    session_type: Literal["instant"] = "instant"
+    metadata: dict[str, MetadataValue] = Field(default_factory=dict)
+
+    _metadata = field_validator("metadata")(_check_metadata)
+
+
+class EndSessionRequest(ApiModel):
+    reason: EndReason = "user_ended"
+    user_rating: int | None = Field(default=None, ge=1, le=5)
+
+
+class SessionPaths(ApiModel):
+    """Firestore paths a client listens to instead of a socket."""
+
+    session: str
+    events: str
+    messages: str
+
+
+class Session(ApiModel):
+    """The `sessions/{id}` document (stored without `id`) and the API's session object."""
+
+    id: str
+    user_id: str
+    avatar: str
+    voice_id: str | None = None
+    mode: Mode
+    session_type: Literal["instant", "scheduled"]
+    status: SessionStatus
+    planned_duration: int
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None = None
+    paused_at: datetime | None = None
+    ended_at: datetime | None = None
+    last_seen_at: datetime | None = None
+    end_reason: str | None = None
+    user_rating: int | None = None
+    paused_seconds: float = 0.0
+    credits_before: int | None = None
+    credits_remaining: int
+    message_count: int = 0
+    metadata: dict[str, MetadataValue] = Field(default_factory=dict)
+    paths: SessionPaths
+
+
+class SessionEvent(ApiModel):
+    """A row of `sessions/{id}/events`: the audit log of every status change."""
+
+    type: str
+    at: datetime
+    actor: str
+    from_status: SessionStatus | None = None
+    to_status: SessionStatus | None = None
+    data: dict[str, MetadataValue] = Field(default_factory=dict)
+
+
+class SessionResponse(ApiModel):
+    success: bool = True
+    session: Session
+
+
+class ActiveSessionResponse(ApiModel):
+    success: bool = True
+    session: Session | None
+
+
+class SessionListResponse(ApiModel):
+    success: bool = True
+    sessions: list[Session]
+    pagination: Pagination
+
+
+class HeartbeatResponse(ApiModel):
+    success: bool = True
+    session_id: str
+    last_seen_at: datetime
+
+
+class ListSessionsQuery(ApiModel):
+    page: int = Field(default=1, ge=1, le=10_000)
+    limit: int = Field(default=20, ge=1, le=100)
+    status: SessionStatus | None = None

@@ -1,0 +1,57 @@
+"""User documents and the user, avatar and health bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from shared.models.base import ApiModel
+
+
+class Credits(ApiModel):
+    remaining: int
+    used: int = 0
+
+
+class UserDocument(ApiModel):
+    """The `users/{uid}` document."""
+
+    credits: Credits
+    live_session_ids: list[str] = Field(default_factory=list)
+    created_at: datetime
+    updated_at: datetime
+
+
+class CreditsResponse(ApiModel):
+    success: bool = True
+    credits: Credits
+
+
+class Avatar(ApiModel):
+    id: str
+    name: str
+    persona: str
+    voice_style: str
+    default_voice_id: str
+
+
+class AvatarsResponse(ApiModel):
+    success: bool = True
+    avatars: list[Avatar]
+
+
+HealthState = Literal["healthy", "degraded", "unhealthy"]
+
+
+class HealthCheck(ApiModel):
+    status: Literal["ok", "down", "offline_default"]
+    latency_ms: float | None = None
+    detail: str | None = None
+
+
+class HealthResponse(ApiModel):
+    success: bool = True
+    status: HealthState
+    checks: dict[str, HealthCheck]
