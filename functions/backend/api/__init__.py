@@ -1,0 +1,12 @@
+"""The API's route tables, one module per resource group (one deployed function each)."""
+
+from __future__ import annotations
+
+from backend.api import admin, meta, sessions, users
+from backend.http.routing import Route
+
+ROUTES: tuple[Route, ...] = (*sessions.ROUTES, *users.ROUTES, *admin.ROUTES, *meta.ROUTES)
+
+
+def routes_for(group: str) -> tuple[Route, ...]:
+    return tuple(route for route in ROUTES if route.group == group)

@@ -1,0 +1,183 @@
+"""One request, start to finish: route, size, auth, rate limit, parse, idempotency, handler.
+
+This is the only place where errors turn into HTTP responses, so the envelope is the same
+for every endpoint of every function.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from backend import logs
+from backend.http.auth import authenticate
+from backend.http.routing import Call, Principal, Response, Route
+from shared.errors import (
+    ApiError,
+    DependencyUnavailable,
+    MalformedJson,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    ValidationFailed,
+)
+from shared.services.sessions import Idempotency
+from shared.settings import get_settings
+
+if TYPE_CHECKING:
+    import flask
+
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+
+def _json_response(body: Any, status: int, headers: dict[str, str] | None = None) -> flask.Response:
+    import flask
+
+    response = flask.Response(
+        json.dumps(body, separators=(",", ":")), status=status, mimetype="application/json"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _find(routes: Sequence[Route], method: str, path: str) -> tuple[Route, dict[str, str]]:
+    allowed = []
+    for route in routes:
+        params = route.match(path)
+        if params is None:
+            continue
+        if route.method == method:
+            return route, params
+        allowed.append(route.method)
+    if allowed:
+        raise MethodNotAllowed(headers={"Allow": ", ".join(sorted(set(allowed)))})
+    raise NotFound(f"No endpoint {method} {path}.")
+
+
+def _validation_details(exc: ValidationError) -> list[dict[str, Any]]:
+    # Inputs are left out on purpose: they may hold message content.
+    return [
+        {"field": ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"], "type": err["type"]}
+        for err in exc.errors()
+    ]
+
+
+def _validate(model: type[BaseModel], data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(details=_validation_details(exc)) from None
+
+
+def _read_body(request: flask.Request) -> bytes:
+    limit = get_settings().max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(details={"maxBytes": limit})
+    raw = request.get_data(cache=True)
+    if len(raw) > limit:
+        raise PayloadTooLarge(details={"maxBytes": limit})
+    return raw
+
+
+def _parse_json(raw: bytes) -> Any:
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedJson() from None
+
+
+def _idempotency(route: Route, request: flask.Request, body: Any) -> Idempotency | None:
+    key = request.headers.get("Idempotency-Key")
+    if not route.idempotent or key is None:
+        return None
+    if not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+        raise ValidationFailed(
+            f"Idempotency-Key must be 1-{MAX_IDEMPOTENCY_KEY_LENGTH} characters.",
+            details=[{"field": "Idempotency-Key"}],
+        )
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(f"{route.method} {request.path}\n{canonical}".encode()).hexdigest()
+    return Idempotency(key=key, fingerprint=digest)
+
+
+def _authorize(route: Route, request: flask.Request) -> Principal | None:
+    if route.access == "public":
+        return None
+    principal = authenticate(request.headers.get("Authorization"))
+    if route.access == "admin" and not principal.is_admin:
+        raise PermissionDenied("This endpoint is for admins.")
+    return principal
+
+
+def _call(route: Route, params: dict[str, str], principal: Principal | None, request: flask.Request) -> Call:
+    raw = _read_body(request)
+    data = _parse_json(raw) if route.body is not None else None
+    return Call(
+        principal=principal,
+        params=params,
+        body=_validate(route.body, data) if route.body is not None else None,
+        query=_validate(route.query, request.args.to_dict()) if route.query is not None else None,
+        idempotency=_idempotency(route, request, data),
+    )
+
+
+def _as_api_error(exc: Exception) -> ApiError | None:
+    from google.api_core import exceptions as google_errors
+
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(
+        exc, (google_errors.ServiceUnavailable, google_errors.DeadlineExceeded, google_errors.RetryError)
+    ):
+        return DependencyUnavailable()
+    return None
+
+
+def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
+    from backend.ratelimit import limiter
+
+    started = time.perf_counter()
+    request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+    route: Route | None = None
+    params: dict[str, str] = {}
+    principal: Principal | None = None
+    headers: dict[str, str] = {}
+    try:
+        route, params = _find(routes, request.method, request.path)
+        _read_body(request)  # size is checked before any token verification or storage work
+        principal = _authorize(route, request)
+        if route.rate_limited and principal is not None:
+            limiter().check(principal.uid)
+        result = route.handler(_call(route, params, principal, request))
+        if isinstance(result, Response):
+            status, body = result.status, result.body
+        else:
+            status, body = route.status, result.wire()
+    except Exception as exc:  # every failure leaves through the same envelope
+        api_error = _as_api_error(exc)
+        if api_error is None:
+            logs.error("unhandled error", requestId=request_id, errorType=type(exc).__name__)
+            api_error = ApiError()
+        status, body, headers = api_error.http_status, api_error.envelope(), dict(api_error.headers)
+    headers["X-Request-Id"] = request_id
+    logs.info(
+        "request",
+        requestId=request_id,
+        route=f"{request.method} {route.path if route else request.path}",
+        status=status,
+        userId=principal.uid if principal else None,
+        sessionId=params.get("sessionId"),
+        latencyMs=round((time.perf_counter() - started) * 1000, 1),
+    )
+    return _json_response(body, status, headers)

@@ -1,0 +1,122 @@
+"""OpenAPI 3.1, generated from the route table and its pydantic models (nothing written by hand)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from backend.http.routing import Route
+from shared.errors import (
+    ApiError,
+    MalformedJson,
+    PayloadTooLarge,
+    PermissionDenied,
+    RateLimited,
+    Unauthenticated,
+    ValidationFailed,
+)
+from shared.models.base import ErrorEnvelope
+
+REF = "#/components/schemas/{model}"
+
+
+def _models(routes: Sequence[Route]) -> list[type[BaseModel]]:
+    found: dict[str, type[BaseModel]] = {"ErrorEnvelope": ErrorEnvelope}
+    for route in routes:
+        for model in (route.body, route.response):
+            if model is not None:
+                found[model.__name__] = model
+    return list(found.values())
+
+
+def _query_parameters(route: Route) -> list[dict[str, Any]]:
+    if route.query is None:
+        return []
+    schema = route.query.model_json_schema(by_alias=True)
+    required = set(schema.get("required", []))
+    return [
+        {"name": name, "in": "query", "required": name in required, "schema": prop}
+        for name, prop in schema["properties"].items()
+    ]
+
+
+def _errors(route: Route) -> list[type[ApiError]]:
+    errors: list[type[ApiError]] = [*route.errors]
+    if route.body is not None or route.query is not None:
+        errors += [ValidationFailed, MalformedJson, PayloadTooLarge]
+    if route.access != "public":
+        errors.append(Unauthenticated)
+    if route.access == "admin":
+        errors.append(PermissionDenied)
+    if route.rate_limited and route.access != "public":
+        errors.append(RateLimited)
+    return errors
+
+
+def _operation(route: Route) -> dict[str, Any]:
+    error_ref = {"$ref": REF.format(model="ErrorEnvelope")}
+    ok: dict[str, Any] = {"description": "Success"}
+    if route.response is not None:
+        ok["content"] = {"application/json": {"schema": {"$ref": REF.format(model=route.response.__name__)}}}
+    responses: dict[str, Any] = {str(route.status): ok}
+    for error in _errors(route):
+        responses.setdefault(
+            str(error.http_status),
+            {"description": error.default_message, "content": {"application/json": {"schema": error_ref}}},
+        )
+    operation: dict[str, Any] = {
+        "operationId": re.sub(r"\W+", "_", f"{route.method} {route.path}").strip("_").lower(),
+        "summary": route.summary,
+        "tags": [route.group],
+        "parameters": [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in re.findall(r"\{(\w+)\}", route.path)
+        ]
+        + _query_parameters(route),
+        "responses": responses,
+    }
+    if route.idempotent:
+        operation["parameters"].append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 255},
+            }
+        )
+    if route.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": REF.format(model=route.body.__name__)}}},
+        }
+    if route.access != "public":
+        operation["security"] = [{"firebaseIdToken": []}]
+    return operation
+
+
+def build_openapi(routes: Sequence[Route]) -> dict[str, Any]:
+    _, schemas = models_json_schema(
+        [(model, "serialization") for model in _models(routes)], by_alias=True, ref_template=REF
+    )
+    paths: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Session backend API",
+            "version": "1.0.0",
+            "description": "Session lifecycle for AI conversation apps. Errors use one envelope.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas.get("$defs", {}),
+            "securitySchemes": {
+                "firebaseIdToken": {"type": "http", "scheme": "bearer", "bearerFormat": "Firebase ID token"}
+            },
+        },
+    }

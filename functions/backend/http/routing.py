@@ -1,0 +1,76 @@
+"""The route table type. Every endpoint is one Route; dispatch and OpenAPI both read the table."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from shared.errors import ApiError
+from shared.models.base import ApiModel
+from shared.services.sessions import Idempotency
+
+API_PREFIX = "/api/v1"
+Access = Literal["public", "user", "admin"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    uid: str
+    is_admin: bool
+    claims: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a handler gets: who is calling, path parameters, the validated body and query."""
+
+    principal: Principal | None
+    params: dict[str, str]
+    body: Any = None
+    query: Any = None
+    idempotency: Idempotency | None = None
+
+    @property
+    def uid(self) -> str:
+        if self.principal is None:  # only public routes have no principal, and they never ask
+            raise RuntimeError("route without a principal asked for one")
+        return self.principal.uid
+
+
+@dataclass(frozen=True)
+class Response:
+    """A non-JSON result (a document such as the OpenAPI spec, or a raw status)."""
+
+    body: dict[str, Any]
+    status: int = 200
+
+
+Handler = Callable[[Call], ApiModel | Response]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    group: str
+    response: type[ApiModel] | None
+    body: type[ApiModel] | None = None
+    query: type[ApiModel] | None = None
+    status: int = 200
+    access: Access = "user"
+    rate_limited: bool = True
+    idempotent: bool = False
+    errors: tuple[type[ApiError], ...] = ()
+    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[A-Za-z0-9_-]{1,128})", self.path)
+        object.__setattr__(self, "pattern", re.compile(f"^{regex}/?$"))
+
+    def match(self, path: str) -> dict[str, str] | None:
+        found = self.pattern.match(path)
+        return found.groupdict() if found else None

@@ -1,0 +1,1 @@
+"""Firestore adapters of the service ports in `shared.services`."""

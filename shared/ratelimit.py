@@ -1,0 +1,62 @@
+"""Per-user rate limiting that holds across function instances without a write per request.
+
+Each instance leases a block of tokens from a shared per-user, per-minute counter (one
+transaction per block, in the storage adapter) and spends them locally. A denied window is
+remembered locally, so requests over the limit cost no storage operation at all.
+Trade-off: tokens leased by an instance that then goes idle are lost for that minute, so a
+user spread over many instances may be limited slightly early, never late.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from shared.errors import RateLimited
+
+WINDOW_SECONDS = 60
+
+# reserve(key, window, wanted) -> tokens granted (0..wanted) from the shared counter.
+Reserve = Callable[[str, int, int], int]
+
+
+@dataclass
+class _Lease:
+    window: int
+    tokens: int
+    exhausted: bool = False
+
+
+class LeasedRateLimiter:
+    def __init__(self, *, limit: int, lease_size: int, reserve: Reserve, clock: Callable[[], float]) -> None:
+        self.limit = limit
+        self.lease_size = min(lease_size, limit)
+        self._reserve = reserve
+        self._clock = clock
+        self._leases: dict[str, _Lease] = {}
+        self._lock = threading.Lock()
+
+    def check(self, key: str) -> None:
+        now = self._clock()
+        window = int(now // WINDOW_SECONDS)
+        with self._lock:
+            lease = self._leases.get(key)
+            if lease is None or lease.window != window:
+                lease = self._leases[key] = _Lease(window=window, tokens=0)
+                self._forget_old(window)
+            if lease.tokens == 0 and not lease.exhausted:
+                lease.tokens = self._reserve(key, window, self.lease_size)
+                lease.exhausted = lease.tokens == 0
+            if lease.tokens == 0:
+                retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+                raise RateLimited(
+                    details={"limit": self.limit, "windowSeconds": WINDOW_SECONDS},
+                    headers={"Retry-After": str(retry_after)},
+                )
+            lease.tokens -= 1
+
+    def _forget_old(self, window: int) -> None:
+        for key in [k for k, lease in self._leases.items() if lease.window < window]:
+            del self._leases[key]
