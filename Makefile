@@ -46,10 +46,10 @@ typecheck: install
 	$(VENV)/bin/mypy
 
 unit: install
-	$(VENV)/bin/pytest tests/unit tests/behaviour/test_session_service.py -k memory
+	$(VENV)/bin/pytest -m "not emulator"
 
 integration: install
-	infra/local/emulators.sh exec "$(VENV)/bin/pytest tests/integration tests/behaviour"
+	infra/local/emulators.sh exec "$(VENV)/bin/pytest -m emulator"
 
 test: lint typecheck unit integration
 

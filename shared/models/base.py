@@ -18,7 +18,7 @@ class ApiModel(BaseModel):
 
     def wire(self) -> dict[str, Any]:
         """JSON-ready camelCase dict (datetimes as ISO strings)."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return self.model_dump(mode="json", by_alias=True)
 
 
 class EmptyRequest(ApiModel):
