@@ -28,6 +28,8 @@ def require_emulators() -> None:
 
 @dataclass(frozen=True)
 class TestUser:
+    __test__ = False  # a helper, not a test class
+
     uid: str
     email: str
     token: str
@@ -46,7 +48,9 @@ def _identity(path: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def sign_in(email: str, password: str = "password-123") -> TestUser:
-    data = _identity("accounts:signInWithPassword", {"email": email, "password": password, "returnSecureToken": True})
+    data = _identity(
+        "accounts:signInWithPassword", {"email": email, "password": password, "returnSecureToken": True}
+    )
     return TestUser(uid=data["localId"], email=email, token=data["idToken"])
 
 

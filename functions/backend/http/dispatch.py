@@ -50,16 +50,16 @@ def _json_response(body: Any, status: int, headers: dict[str, str] | None = None
 
 
 def _find(routes: Sequence[Route], method: str, path: str) -> tuple[Route, dict[str, str]]:
-    allowed = []
-    for route in routes:
-        params = route.match(path)
-        if params is None:
-            continue
+    matches = [(route, params) for route in routes if (params := route.match(path)) is not None]
+    # A literal path (/sessions/start) shadows a parametric one (/sessions/{sessionId}).
+    literal = [(route, params) for route, params in matches if not params]
+    candidates = literal or matches
+    for route, params in candidates:
         if route.method == method:
             return route, params
-        allowed.append(route.method)
-    if allowed:
-        raise MethodNotAllowed(headers={"Allow": ", ".join(sorted(set(allowed)))})
+    if candidates:
+        allowed = sorted({route.method for route, _ in candidates})
+        raise MethodNotAllowed(headers={"Allow": ", ".join(allowed)})
     raise NotFound(f"No endpoint {method} {path}.")
 
 
