@@ -27,7 +27,7 @@ REF = "#/components/schemas/{model}"
 def _models(routes: Sequence[Route]) -> list[type[BaseModel]]:
     found: dict[str, type[BaseModel]] = {"ErrorEnvelope": ErrorEnvelope}
     for route in routes:
-        for model in (route.body, route.response):
+        for model in (route.body, route.response, route.query):
             if model is not None:
                 found[model.__name__] = model
     return list(found.values())
@@ -36,7 +36,7 @@ def _models(routes: Sequence[Route]) -> list[type[BaseModel]]:
 def _query_parameters(route: Route) -> list[dict[str, Any]]:
     if route.query is None:
         return []
-    schema = route.query.model_json_schema(by_alias=True)
+    schema = route.query.model_json_schema(by_alias=True, ref_template=REF)
     required = set(schema.get("required", []))
     return [
         {"name": name, "in": "query", "required": name in required, "schema": prop}
