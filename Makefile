@@ -46,12 +46,14 @@ typecheck: install
 	$(VENV)/bin/mypy
 
 unit: install
-	$(VENV)/bin/pytest -m "not emulator"
+	@mkdir -p .local
+	$(VENV)/bin/pytest -m "not emulator" --junitxml=.local/junit-unit.xml
 
 integration: install
-	infra/local/emulators.sh exec "$(VENV)/bin/pytest -m emulator"
+	infra/local/emulators.sh exec "$(VENV)/bin/pytest -m emulator --junitxml=.local/junit-integration.xml"
 
 test: lint typecheck unit integration
+	@$(VENV)/bin/python infra/local/test_summary.py .local/junit-unit.xml .local/junit-integration.xml
 
 clean:
 	rm -rf $(VENV) $(FN_VENV) node_modules .local functions/shared

@@ -42,7 +42,8 @@ case "${1:-}" in
     ;;
   exec)
     shift
-    cd "$ROOT/.local/logs" && exec firebase --config "$ROOT/firebase.json" emulators:exec --project "$PROJECT" --only "$ONLY" "cd '$ROOT' && $*"
+    cd "$ROOT/.local/logs" && exec firebase --config "$ROOT/firebase.json" emulators:exec --project "$PROJECT" --only "$ONLY" \
+      --log-verbosity "${EMULATOR_LOG_VERBOSITY:-QUIET}" "cd '$ROOT' && $*"
     ;;
   *)
     echo "usage: $0 start | exec COMMAND" >&2
