@@ -15,7 +15,11 @@ TOOLCHAIN = ROOT / "infra" / "local" / "toolchain.py"
 def run_toolchain(platform: Path, out: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CLOUD_SDK_PLATFORM": str(platform)}
     return subprocess.run(
-        [sys.executable, str(TOOLCHAIN), "--out", str(out)], capture_output=True, text=True, env=env, check=False
+        [sys.executable, str(TOOLCHAIN), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
 
 
