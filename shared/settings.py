@@ -25,6 +25,19 @@ class Settings(BaseSettings):
     avatars_file: Path = _AVATARS_FILE
     openai_api_key: str | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    openai_model: str = "gpt-4o-mini"
+    ai_timeout_seconds: float = Field(default=20.0, gt=0)
+    ai_max_attempts: int = Field(default=3, ge=1, le=10)
+    # How many recent messages go into the model's context.
+    context_messages: int = Field(default=10, ge=1, le=100)
+    # Pause between streamed words of the offline responder (0 = instant; >0 shows streaming locally).
+    offline_stream_delay_ms: int = Field(default=0, ge=0, le=2000)
+    # AI message content is rewritten at most this often while streaming.
+    stream_update_interval_ms: int = Field(default=300, ge=50)
+    # Session aggregates are written at most once per this many seconds.
+    stats_flush_interval_seconds: float = Field(default=1.0, gt=0)
+    # How long an instance trusts its cached copy of a session document on the message path.
+    session_cache_seconds: float = Field(default=2.0, ge=0)
 
 
 @lru_cache(maxsize=1)

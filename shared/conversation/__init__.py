@@ -1,0 +1,1 @@
+"""Conversation core: personas, context for the model, text analysis, the offline responder."""
