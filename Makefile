@@ -5,6 +5,8 @@ PYTHON ?= python3.11
 VENV := .venv
 FN_VENV := functions/venv
 SITE := $(VENV)/lib/python3.11/site-packages
+# Locally the offline responder streams word by word, so streaming is visible (0 = instant).
+export SESSIONS_OFFLINE_STREAM_DELAY_MS ?= 40
 
 .PHONY: help install bundle dev test lint typecheck unit integration clean
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import flask
-from firebase_functions import https_fn, options
+from firebase_functions import https_fn, options, tasks_fn
 
 from backend.api import routes_for
 from backend.http.dispatch import dispatch
@@ -33,3 +35,16 @@ def admin_api(req: flask.Request) -> flask.Response:
 def meta_api(req: flask.Request) -> flask.Response:
     """/api/v1/avatars, /api/v1/health, /api/v1/openapi.json"""
     return dispatch(routes_for("meta"), req)
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=options.RetryConfig(max_attempts=3, min_backoff_seconds=1),
+    rate_limits=options.RateLimits(max_concurrent_dispatches=50),
+)
+# Task-queue ids allow only letters, digits and hyphens, so task functions are named in camelCase.
+def flushSessionStats(req: Any) -> None:  # noqa: N802
+    """Recompute a session's aggregates (messageCount, tokens, response time, lastMessageAt); idempotent."""
+    from backend.stats import flush
+
+    data = req.data or {}
+    flush(str(data["sessionId"]), not_before=float(data.get("notBefore") or 0) or None)

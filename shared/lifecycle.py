@@ -109,6 +109,9 @@ def apply_action(
         update["paused_at"] = None
     if target in (SessionStatus.COMPLETED, SessionStatus.CANCELLED, SessionStatus.MISSED):
         update["ended_at"] = now
+        if session.started_at is not None:
+            paused = float(update.get("paused_seconds", session.paused_seconds))  # type: ignore[arg-type]
+            update["duration_seconds"] = round((now - session.started_at).total_seconds() - paused, 3)
         update["end_reason"] = reason or action.value
         data["reason"] = reason or action.value
     if user_rating is not None:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from backend.clients import firestore_client
+
+if TYPE_CHECKING:
+    from backend.store.messages import FirestoreMessageStore
+    from shared.conversation.turns import ConversationService
 from shared.services.sessions import SessionService
 from shared.settings import get_settings
 
@@ -14,3 +19,21 @@ def session_service() -> SessionService:
     from backend.store.sessions import FirestoreSessionService
 
     return FirestoreSessionService(settings=get_settings(), db=firestore_client())
+
+
+@lru_cache(maxsize=1)
+def message_store() -> FirestoreMessageStore:
+    from backend.store.messages import FirestoreMessageStore
+
+    return FirestoreMessageStore(db=firestore_client(), settings=get_settings())
+
+
+@lru_cache(maxsize=1)
+def conversation_service() -> ConversationService:
+    from backend.ai import get_provider
+    from shared.clock import utcnow
+    from shared.conversation.turns import ConversationService
+
+    return ConversationService(
+        store=message_store(), provider=get_provider(), settings=get_settings(), clock=utcnow
+    )

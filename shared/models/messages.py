@@ -30,7 +30,9 @@ class PostMessageRequest(ApiModel):
     audio_url: Annotated[str, StringConstraints(max_length=2048, pattern=r"^(https?|gs)://")] | None = None
     audio_duration: float | None = Field(default=None, ge=0, le=3600)
     client_message_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
-    reply: bool | None = Field(default=None, description="Generate an AI reply; default true for text, false for transcript.")
+    reply: bool | None = Field(
+        default=None, description="Generate an AI reply; default true for text, false for transcript."
+    )
 
     @property
     def wants_reply(self) -> bool:

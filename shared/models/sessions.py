@@ -81,6 +81,19 @@ class Session(ApiModel):
     message_count: int = 0
     metadata: dict[str, MetadataValue] = Field(default_factory=dict)
     paths: SessionPaths
+    # Live conversation aggregates, written at most about once per second (see docs/realtime.md).
+    ai_typing: bool = False
+    last_message_at: datetime | None = None
+    ai_response_time_avg: float | None = None
+    tokens_used: int = 0
+    stats_updated_at: datetime | None = None
+    # Active time (started to ended, less paused time), set when the session ends.
+    duration_seconds: float | None = None
+    # Filled by later features: metering, memory and safety.
+    credits_used: int = 0
+    summary: str | None = None
+    key_topics: list[str] = Field(default_factory=list)
+    safety_state: str | None = None
 
 
 class SessionEvent(ApiModel):

@@ -239,3 +239,27 @@ def test_illegal_action_raises_and_changes_nothing() -> None:
     with pytest.raises(InvalidStateTransition):
         apply_action(session=ended, action=SessionAction.RESUME, actor=USER_ID, now=T0)
     assert ended.status is SessionStatus.COMPLETED
+
+
+def test_duration_is_active_time_without_pauses() -> None:
+    from shared.models.users import Avatar
+
+    t0 = datetime(2030, 1, 1, tzinfo=UTC)
+    avatar = Avatar(id="alex", name="Alex", persona="p", voice_style="v", default_voice_id="a")
+    started = start_instant(
+        user=new_user(now=t0, starting_credits=10),
+        user_id="u",
+        session_id="s",
+        request=StartSessionRequest(avatar="alex", duration=15),
+        avatar=avatar,
+        now=t0,
+        max_live_sessions=1,
+    ).session
+    paused = apply_action(
+        session=started, action=SessionAction.PAUSE, actor="u", now=t0 + timedelta(seconds=60)
+    ).session
+    ended = apply_action(
+        session=paused, action=SessionAction.END, actor="u", now=t0 + timedelta(seconds=100)
+    ).session
+    assert ended.paused_seconds == 40
+    assert ended.duration_seconds == 60

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from backend.api import ROUTES
 from shared.models.base import ApiModel, EmptyRequest, Pagination
+from shared.models.messages import ExportQuery, PostMessageRequest, TranscriptQuery
 from shared.models.sessions import (
     EndSessionRequest,
     HeartbeatResponse,
@@ -28,6 +29,9 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     EndSessionRequest: {},
     EmptyRequest: {},
     ListSessionsQuery: {},
+    PostMessageRequest: {"content": "hello", "clientMessageId": "c-1"},
+    TranscriptQuery: {},
+    ExportQuery: {"format": "pdf"},
 }
 
 

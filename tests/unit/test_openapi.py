@@ -192,7 +192,9 @@ def test_idempotent_routes_document_the_header(route: Route) -> None:
 def test_query_parameters_are_declared(route: Route) -> None:
     assert route.query is not None
     declared = {p["name"] for p in operation(route)["parameters"] if p["in"] == "query"}
-    assert declared == {"page", "limit", "status"}
+    expected = {field.alias or name for name, field in route.query.model_fields.items()}
+    assert declared == expected
+    assert all("_" not in name for name in declared), "query parameters are camelCase"
 
 
 def test_document_is_valid_openapi() -> None:

@@ -37,12 +37,13 @@ if TYPE_CHECKING:
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 
 
-def _json_response(body: Any, status: int, headers: dict[str, str] | None = None) -> flask.Response:
+def _response(
+    body: Any, status: int, headers: dict[str, str] | None = None, content_type: str = "application/json"
+) -> flask.Response:
     import flask
 
-    response = flask.Response(
-        json.dumps(body, separators=(",", ":")), status=status, mimetype="application/json"
-    )
+    payload = body if isinstance(body, bytes) else json.dumps(body, separators=(",", ":"))
+    response = flask.Response(payload, status=status, content_type=content_type)
     response.headers["Cache-Control"] = "no-store"
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -160,8 +161,10 @@ def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
         if route.rate_limited and principal is not None:
             limiter().check(principal.uid)
         result = route.handler(_call(route, params, principal, request))
+        content_type = "application/json"
         if isinstance(result, Response):
-            status, body = result.status, result.body
+            status, body, content_type = result.status, result.body, result.content_type
+            headers.update(result.headers)
         else:
             status, body = route.status, result.wire()
     except Exception as exc:  # every failure leaves through the same envelope
@@ -170,6 +173,7 @@ def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
             logs.error("unhandled error", requestId=request_id, errorType=type(exc).__name__)
             api_error = ApiError()
         status, body, headers = api_error.http_status, api_error.envelope(), dict(api_error.headers)
+        content_type = "application/json"
     headers["X-Request-Id"] = request_id
     logs.info(
         "request",
@@ -180,4 +184,4 @@ def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
         sessionId=params.get("sessionId"),
         latencyMs=round((time.perf_counter() - started) * 1000, 1),
     )
-    return _json_response(body, status, headers)
+    return _response(body, status, headers, content_type)

@@ -41,10 +41,12 @@ class Call:
 
 @dataclass(frozen=True)
 class Response:
-    """A non-JSON result (a document such as the OpenAPI spec, or a raw status)."""
+    """A result that is not a plain model: a JSON document with its own status, or a file."""
 
-    body: dict[str, Any]
+    body: dict[str, Any] | bytes
     status: int = 200
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 Handler = Callable[[Call], ApiModel | Response]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
+from backend.store import cache
 from backend.store.documents import (
     EVENTS,
     IDEMPOTENCY,
@@ -179,7 +180,9 @@ class FirestoreSessionService(SessionService):
             )
             return self._write(transaction, session.user_id, change, idempotency, now)
 
-        return cast(Session, run(self.db.transaction()))
+        result = cast(Session, run(self.db.transaction()))
+        cache.invalidate(session_id)  # the message path must see the new status at once
+        return result
 
     def heartbeat(self, *, user_id: str, session_id: str) -> datetime:
         session = self._owned(self._load(session_id), user_id)

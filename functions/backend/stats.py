@@ -1,0 +1,98 @@
+"""Session aggregates without hammering the session document.
+
+Every message asks for a flush; the asks of one second share one Cloud Task (a deterministic task
+id: Cloud Tasks refuses a second task with the same id), so the session document is written at most
+about once per `stats_flush_interval_seconds` whatever the message rate or number of instances. The
+task recomputes the aggregates exactly from the messages with one aggregation query, so it is
+idempotent: a redelivered task writes the same numbers again.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from backend import logs
+from backend.clients import firestore_client
+from backend.store.documents import SESSIONS
+from shared.settings import get_settings
+
+FLUSH_FUNCTION = "flushSessionStats"
+MAX_WAIT_SECONDS = 5.0
+
+_requested: dict[str, int] = {}
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="stats-enqueue")
+
+
+def _bucket(now: float, interval: float) -> int:
+    return math.floor(now / interval) + 1
+
+
+def request_flush(session_id: str) -> None:
+    """Schedule the session's flush for the end of the current interval (off the request's path)."""
+    interval = get_settings().stats_flush_interval_seconds
+    bucket = _bucket(time.time(), interval)
+    with _lock:
+        if _requested.get(session_id, -1) >= bucket:
+            return
+        _requested[session_id] = bucket
+        if len(_requested) > 10_000:
+            _requested.clear()
+    _pool().submit(_enqueue, session_id, bucket, interval)
+
+
+def _enqueue(session_id: str, bucket: int, interval: float) -> None:
+    from backend.tasks import enqueue
+
+    not_before = bucket * interval
+    try:
+        enqueue(
+            FLUSH_FUNCTION,
+            {"sessionId": session_id, "notBefore": not_before},
+            task_id=f"stats-{session_id}-{bucket}",
+            schedule_time=datetime.fromtimestamp(not_before, UTC),
+        )
+    except Exception as exc:  # aggregates are recomputed by the next flush; never fail a message
+        logs.warning("stats flush not enqueued", sessionId=session_id, errorType=type(exc).__name__)
+
+
+def flush(session_id: str, not_before: float | None = None) -> dict[str, Any] | None:
+    """Recompute and store the session's aggregates. Returns what was written (None: no session)."""
+    from google.cloud.firestore import Query
+
+    if not_before is not None:
+        time.sleep(min(MAX_WAIT_SECONDS, max(0.0, not_before - time.time())))
+    db = firestore_client()
+    session_ref = db.collection(SESSIONS).document(session_id)
+    messages = session_ref.collection("messages")
+    aggregate = (
+        messages.count(alias="count")
+        .sum("tokensUsed", alias="tokens")
+        .avg("responseTimeMs", alias="responseTime")
+    )
+    values = {result.alias: result.value for result in aggregate.get()[0]}
+    newest = list(messages.order_by("createdAt", direction=Query.DESCENDING).limit(1).get())
+    stats: dict[str, Any] = {
+        "messageCount": int(values.get("count") or 0),
+        "tokensUsed": int(values.get("tokens") or 0),
+        "aiResponseTimeAvg": round(float(values["responseTime"]), 1) if values.get("responseTime") else None,
+        "lastMessageAt": newest[0].get("createdAt") if newest else None,
+        "statsUpdatedAt": datetime.now(UTC),
+    }
+    from google.api_core.exceptions import NotFound
+
+    try:
+        session_ref.update(stats)
+    except NotFound:
+        return None
+    return stats

@@ -1,0 +1,118 @@
+"""Firestore adapter of the conversation's MessageStore."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from backend.store import cache
+from backend.store.documents import SESSIONS, from_document, to_document
+from shared.conversation.turns import MessageStore
+from shared.models.messages import Message
+from shared.models.sessions import Session
+from shared.settings import Settings
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client, CollectionReference, DocumentReference
+
+MESSAGES = "messages"
+
+
+class FirestoreMessageStore(MessageStore):
+    def __init__(self, *, db: Client, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+
+    def _session_ref(self, session_id: str) -> DocumentReference:
+        return self.db.collection(SESSIONS).document(session_id)
+
+    def messages(self, session_id: str) -> CollectionReference:
+        collection: CollectionReference = self._session_ref(session_id).collection(MESSAGES)
+        return collection
+
+    def load_session(self, session_id: str) -> Session | None:
+        cached = cache.entry(session_id)
+        if cached.session is not None and cache.fresh(
+            cached.session_read_at, self.settings.session_cache_seconds
+        ):
+            return cached.session
+        snapshot = self._session_ref(session_id).get()
+        if not snapshot.exists:
+            return None
+        cached.session = from_document(Session, snapshot.to_dict(), id=snapshot.id)
+        cached.session_read_at = time.monotonic()
+        return cached.session
+
+    def create_message(self, message: Message) -> Message | None:
+        from google.api_core.exceptions import AlreadyExists
+
+        ref = self.messages(message.session_id).document(message.id)
+        try:
+            ref.create(to_document(message, exclude={"id"}))
+        except AlreadyExists:
+            return self.get_message(message.session_id, message.id)
+        cache.remember(message)
+        return None
+
+    def get_message(self, session_id: str, message_id: str) -> Message | None:
+        snapshot = self.messages(session_id).document(message_id).get()
+        if not snapshot.exists:
+            return None
+        return from_document(Message, snapshot.to_dict(), id=snapshot.id)
+
+    def recent_messages(self, session_id: str, limit: int) -> list[Message]:
+        from google.cloud.firestore import FieldFilter, Query
+
+        cached = cache.entry(session_id)
+        ttl = self.settings.session_cache_seconds
+        if not cached.messages_loaded:
+            docs = (
+                self.messages(session_id).order_by("createdAt", direction=Query.DESCENDING).limit(limit).get()
+            )
+            for doc in reversed(list(docs)):
+                cache.remember(from_document(Message, doc.to_dict(), id=doc.id))
+            cached.messages_loaded = True
+            cached.messages_checked_at = time.monotonic()
+        elif not cache.fresh(cached.messages_checked_at, ttl) and cached.messages:
+            # Only what other instances wrote since our newest message (usually nothing: one read).
+            newest = max(m.created_at for m in cached.messages)
+            newer = self.messages(session_id).where(filter=FieldFilter("createdAt", ">", newest)).get()
+            for doc in sorted(newer, key=lambda d: d.get("createdAt")):
+                cache.remember(from_document(Message, doc.to_dict(), id=doc.id))
+            cached.messages_checked_at = time.monotonic()
+        ordered = sorted(cached.messages, key=lambda m: m.created_at)
+        return ordered[-limit:]
+
+    def save_message(self, message: Message) -> None:
+        self.messages(message.session_id).document(message.id).set(to_document(message, exclude={"id"}))
+        cache.remember(message)
+
+    def set_ai_typing(self, session_id: str, typing: bool) -> None:
+        self._session_ref(session_id).update({"aiTyping": typing})
+
+    def request_stats_flush(self, session_id: str) -> None:
+        from backend.stats import request_flush
+
+        request_flush(session_id)
+
+    def page(
+        self, session_id: str, *, cursor: str | None, limit: int
+    ) -> tuple[list[Message], str | None, int]:
+        """A transcript page in creation order, the next cursor (a message id) and the total count."""
+        query: Any = self.messages(session_id).order_by("createdAt").order_by("__name__")
+        if cursor:
+            after = self.messages(session_id).document(cursor).get()
+            if not after.exists:
+                from shared.errors import ValidationFailed
+
+                raise ValidationFailed("Unknown cursor.", details=[{"field": "cursor"}])
+            query = query.start_after(after)
+        docs = list(query.limit(limit + 1).get())
+        messages = [from_document(Message, d.to_dict(), id=d.id) for d in docs[:limit]]
+        next_cursor = messages[-1].id if len(docs) > limit else None
+        total = int(self.messages(session_id).count().get()[0][0].value)  # type: ignore[no-untyped-call]
+        return messages, next_cursor, total
+
+    def all_messages(self, session_id: str, *, cap: int = 5000) -> list[Message]:
+        docs = self.messages(session_id).order_by("createdAt").limit(cap).get()
+        return [from_document(Message, d.to_dict(), id=d.id) for d in docs]

@@ -1,0 +1,266 @@
+"""One conversation turn: store the user's message, then (optionally) stream the AI reply.
+
+Retries are safe: message ids derive from the client's `clientMessageId`, so a retried request finds
+the stored message (and its reply) instead of writing twice. Streaming writes are throttled: the AI
+message document is rewritten at most once per `stream_update_interval_ms`, and a reply that is
+ready before the first interval is written once, already complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from shared.avatars import load_avatars, resolve_avatar
+from shared.conversation.analysis import analyze
+from shared.conversation.personas import persona_prompt
+from shared.conversation.provider import AiProvider, ChatTurn, ReplyRequest
+from shared.errors import InvalidStateTransition, NotFound
+from shared.models.messages import AI_SPEAKER, Message, PostMessageRequest
+from shared.models.sessions import Session
+from shared.settings import Settings
+from shared.statuses import SessionStatus
+
+FALLBACK_REPLY = (
+    "I'm sorry, I'm having trouble answering right now. Could you give me a moment and say that again?"
+)
+
+
+def message_id_for(session_id: str, client_message_id: str) -> str:
+    return hashlib.sha256(f"{session_id}\n{client_message_id}".encode()).hexdigest()[:24]
+
+
+def reply_id_for(message_id: str) -> str:
+    return f"{message_id}-r"
+
+
+class MessageStore(ABC):
+    """Storage the conversation needs. Firestore in the functions; in memory in unit tests."""
+
+    @abstractmethod
+    def load_session(self, session_id: str) -> Session | None: ...
+
+    @abstractmethod
+    def create_message(self, message: Message) -> Message | None:
+        """Create the message; if one with this id exists, return it and write nothing."""
+
+    @abstractmethod
+    def get_message(self, session_id: str, message_id: str) -> Message | None: ...
+
+    @abstractmethod
+    def recent_messages(self, session_id: str, limit: int) -> list[Message]:
+        """The newest `limit` messages, oldest first."""
+
+    @abstractmethod
+    def save_message(self, message: Message) -> None:
+        """Write the whole message document (used for streaming updates of the AI reply)."""
+
+    @abstractmethod
+    def set_ai_typing(self, session_id: str, typing: bool) -> None: ...
+
+    @abstractmethod
+    def request_stats_flush(self, session_id: str) -> None:
+        """Ask for the session's aggregates to be recomputed soon (at most about once a second)."""
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    message: Message
+    reply: Message | None
+
+
+class ConversationService:
+    def __init__(
+        self,
+        *,
+        store: MessageStore,
+        provider: AiProvider,
+        settings: Settings,
+        clock: Callable[[], datetime],
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.provider = provider
+        self.settings = settings
+        self.clock = clock
+        self.monotonic = monotonic
+
+    def live_session(self, *, user_id: str, session_id: str) -> Session:
+        session = self.store.load_session(session_id)
+        if session is None or session.user_id != user_id:
+            raise NotFound("Session not found.")
+        if session.status is not SessionStatus.ACTIVE:
+            raise InvalidStateTransition(
+                f"Messages need an active session; this one is {session.status.value}.",
+                details={"status": session.status.value, "action": "message"},
+            )
+        return session
+
+    def post(self, *, user_id: str, session_id: str, request: PostMessageRequest) -> TurnResult:
+        session = self.live_session(user_id=user_id, session_id=session_id)
+        now = self.clock()
+        analysis = analyze(request.content)
+        message = Message(
+            id=message_id_for(session_id, request.client_message_id),
+            session_id=session_id,
+            speaker=request.speaker,
+            type=request.type,
+            content=request.content,
+            created_at=now,
+            updated_at=now,
+            timestamp_in_session=_seconds_in(session, now),
+            client_message_id=request.client_message_id,
+            audio_url=request.audio_url,
+            audio_duration=request.audio_duration,
+            sentiment=analysis.sentiment,
+            topics=analysis.topics,
+        )
+        existing = self.store.create_message(message)
+        if existing is not None:
+            return self._replay(session, existing, request)
+        self.store.request_stats_flush(session_id)
+        reply = self._reply(session, message) if request.wants_reply else None
+        return TurnResult(message=message, reply=reply)
+
+    def _replay(self, session: Session, existing: Message, request: PostMessageRequest) -> TurnResult:
+        if not request.wants_reply:
+            return TurnResult(message=existing, reply=None)
+        reply = self.store.get_message(session.id, reply_id_for(existing.id))
+        if reply is None or reply.status == "failed":
+            reply = self._reply(session, existing)
+        return TurnResult(message=existing, reply=reply)
+
+    def _request(self, session: Session) -> ReplyRequest:
+        avatar = resolve_avatar(load_avatars(self.settings.avatars_file), session.avatar)
+        recent = self.store.recent_messages(session.id, self.settings.context_messages)
+        history = [
+            ChatTurn("assistant" if m.speaker == AI_SPEAKER else "user", m.content)
+            for m in recent
+            if m.status != "failed"
+        ]
+        return ReplyRequest(persona_prompt=persona_prompt(avatar), avatar_name=avatar.name, history=history)
+
+    def _reply(self, session: Session, message: Message) -> Message:
+        started = self.monotonic()
+        now = self.clock()
+        reply = Message(
+            id=reply_id_for(message.id),
+            session_id=session.id,
+            speaker=AI_SPEAKER,
+            type="ai",
+            content="",
+            status="streaming",
+            created_at=now,
+            updated_at=now,
+            timestamp_in_session=_seconds_in(session, now),
+            reply_to=message.id,
+            ai_model=self.provider.model,
+        )
+        streamer = _ThrottledWriter(self, reply, started)
+        try:
+            text, tokens = self._with_retries(streamer, self._request(session))
+            final = reply.model_copy(
+                update={
+                    "content": text,
+                    "status": "complete",
+                    "tokens_used": tokens,
+                    "sentiment": analyze(text).sentiment,
+                }
+            )
+        except Exception as exc:  # any provider failure ends in the fallback, never a 500
+            final = reply.model_copy(
+                update={
+                    "content": FALLBACK_REPLY,
+                    "status": "failed",
+                    "failure_reason": _reason(exc),
+                }
+            )
+        final = final.model_copy(
+            update={
+                "updated_at": self.clock(),
+                "response_time_ms": round((self.monotonic() - started) * 1000, 1),
+            }
+        )
+        self.store.save_message(final)
+        if streamer.typing_shown:
+            self.store.set_ai_typing(session.id, False)
+        self.store.request_stats_flush(session.id)
+        return final
+
+    def _with_retries(self, streamer: _ThrottledWriter, request: ReplyRequest) -> tuple[str, int | None]:
+        """Retry a failed stream with backoff, but only while nothing was shown and time remains."""
+        from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+        def retryable(exc: BaseException) -> bool:
+            return (
+                not isinstance(exc, TimeoutError)
+                and not streamer.typing_shown
+                and self.monotonic() < streamer.deadline
+            )
+
+        for attempt in Retrying(
+            stop=stop_after_attempt(self.settings.ai_max_attempts),
+            wait=wait_exponential(multiplier=0.2, max=2.0),
+            retry=retry_if_exception(retryable),
+            reraise=True,
+        ):
+            with attempt:
+                return streamer.run(request)
+        raise AssertionError("unreachable: tenacity reraises the last error")
+
+
+class _ThrottledWriter:
+    """Consumes the provider's stream, writing progress at most once per interval, within a deadline."""
+
+    def __init__(self, service: ConversationService, reply: Message, started: float) -> None:
+        self.service = service
+        self.reply = reply
+        self.started = started
+        self.typing_shown = False
+        self.interval = service.settings.stream_update_interval_ms / 1000
+        self.deadline = started + service.settings.ai_timeout_seconds
+
+    def run(self, request: ReplyRequest) -> tuple[str, int | None]:
+        service = self.service
+        parts: list[str] = []
+        last_write = self.started
+        tokens: int | None = None
+        for chunk in service.provider.stream(request):
+            now = service.monotonic()
+            if now > self.deadline:
+                raise TimeoutError(f"no complete reply within {service.settings.ai_timeout_seconds:g} s")
+            parts.append(chunk.text)
+            if chunk.done:
+                tokens = chunk.tokens_used
+                break
+            if now - last_write >= self.interval:
+                self._progress("".join(parts))
+                last_write = now
+        else:
+            raise ConnectionError("the provider's stream ended without a final chunk")
+        return "".join(parts).strip(), tokens
+
+    def _progress(self, text: str) -> None:
+        service = self.service
+        if not self.typing_shown:
+            service.store.set_ai_typing(self.reply.session_id, True)
+            self.typing_shown = True
+        service.store.save_message(
+            self.reply.model_copy(update={"content": text, "updated_at": service.clock()})
+        )
+
+
+def _seconds_in(session: Session, now: datetime) -> float:
+    if session.started_at is None:
+        return 0.0
+    return round(max(0.0, (now - session.started_at).total_seconds() - session.paused_seconds), 3)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, TimeoutError):
+        return "timeout"
+    return f"provider_error:{type(exc).__name__}"

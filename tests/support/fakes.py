@@ -1,0 +1,95 @@
+"""Fakes of our own ports (never of Firestore, Pub/Sub or Tasks) for unit tests of the domain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+from shared.conversation.provider import AiProvider, ReplyChunk, ReplyRequest
+from shared.conversation.turns import MessageStore
+from shared.models.messages import Message
+from shared.models.sessions import Session
+
+
+class FakeClock:
+    """Wall clock and monotonic clock that only move when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+        self.mono = 1000.0
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+        self.mono += seconds
+
+    def wall(self) -> datetime:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.mono
+
+
+class InMemoryMessageStore(MessageStore):
+    def __init__(self, sessions: dict[str, Session]) -> None:
+        self.sessions = sessions
+        self.messages: dict[str, Message] = {}
+        self.writes: list[tuple[str, str]] = []  # (kind, id) in order, to count and order writes
+        self.typing: list[bool] = []
+        self.flushes = 0
+
+    def load_session(self, session_id: str) -> Session | None:
+        return self.sessions.get(session_id)
+
+    def create_message(self, message: Message) -> Message | None:
+        if message.id in self.messages:
+            return self.messages[message.id]
+        self.messages[message.id] = message
+        self.writes.append(("create", message.id))
+        return None
+
+    def get_message(self, session_id: str, message_id: str) -> Message | None:
+        return self.messages.get(message_id)
+
+    def recent_messages(self, session_id: str, limit: int) -> list[Message]:
+        found = sorted(
+            (m for m in self.messages.values() if m.session_id == session_id), key=lambda m: m.created_at
+        )
+        return found[-limit:]
+
+    def save_message(self, message: Message) -> None:
+        self.messages[message.id] = message
+        self.writes.append((f"save:{message.status}", message.id))
+
+    def set_ai_typing(self, session_id: str, typing: bool) -> None:
+        self.typing.append(typing)
+
+    def request_stats_flush(self, session_id: str) -> None:
+        self.flushes += 1
+
+
+class ScriptedProvider(AiProvider):
+    """Streams the given words, advancing the fake clock by `step` seconds before each chunk."""
+
+    model = "scripted"
+
+    def __init__(
+        self, words: list[str], clock: FakeClock, step: float = 0.0, fail_times: int = 0, end: bool = True
+    ) -> None:
+        self.words = words
+        self.clock = clock
+        self.step = step
+        self.fail_times = fail_times
+        self.end = end
+        self.calls = 0
+        self.requests: list[ReplyRequest] = []
+
+    def stream(self, request: ReplyRequest) -> Iterator[ReplyChunk]:
+        self.calls += 1
+        self.requests.append(request)
+        if self.calls <= self.fail_times:
+            raise ConnectionError("provider down")
+        for word in self.words:
+            self.clock.advance(self.step)
+            yield ReplyChunk(word + " ")
+        if self.end:
+            yield ReplyChunk("", done=True, tokens_used=len(self.words))
