@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.errors import Conflict, InsufficientCredits, InvalidStateTransition
-from shared.lifecycle import Change, apply_action, start_instant
+from shared.lifecycle import Change, apply_action, new_user, start_instant
 from shared.models.sessions import Session, StartSessionRequest
 from shared.models.users import Avatar, Credits, UserDocument
 from shared.statuses import SessionAction, SessionStatus
