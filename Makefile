@@ -59,3 +59,9 @@ test: lint typecheck unit integration
 
 clean:
 	rm -rf $(VENV) $(FN_VENV) node_modules .local functions/shared
+
+# Benchmarks against a fresh emulator stack: ratios to a baseline measured in the same run, tables on
+# stdout and JSON in .local/bench/ (see docs/performance.md). Offline replies without stream delay.
+.PHONY: bench
+bench: install
+	SESSIONS_OFFLINE_STREAM_DELAY_MS=0 infra/local/emulators.sh exec "$(VENV)/bin/python -m bench all"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import flask
-from firebase_functions import https_fn, options, tasks_fn
+from firebase_functions import https_fn, options, pubsub_fn, tasks_fn
 
 from backend.api import routes_for
 from backend.http.dispatch import dispatch
@@ -32,6 +32,12 @@ def admin_api(req: flask.Request) -> flask.Response:
 
 
 @https_fn.on_request()
+def safety_api(req: flask.Request) -> flask.Response:
+    """/api/v1/safety/**"""
+    return dispatch(routes_for("safety"), req)
+
+
+@https_fn.on_request()
 def meta_api(req: flask.Request) -> flask.Response:
     """/api/v1/avatars, /api/v1/health, /api/v1/openapi.json"""
     return dispatch(routes_for("meta"), req)
@@ -48,3 +54,11 @@ def flushSessionStats(req: Any) -> None:  # noqa: N802
 
     data = req.data or {}
     flush(str(data["sessionId"]), not_before=float(data.get("notBefore") or 0) or None)
+
+
+@pubsub_fn.on_message_published(topic="safety-assessments")
+def safety_assess(event: Any) -> None:
+    """Deep assessment of a message screened ELEVATED_CONCERN or higher; may only raise the level."""
+    from backend.safety_assess import assess
+
+    assess(event.data.message.json)

@@ -36,8 +36,12 @@ class Settings(BaseSettings):
     stream_update_interval_ms: int = Field(default=300, ge=50)
     # Session aggregates are written at most once per this many seconds.
     stats_flush_interval_seconds: float = Field(default=1.0, gt=0)
-    # How long an instance trusts its cached copy of a session document on the message path.
-    session_cache_seconds: float = Field(default=2.0, ge=0)
+    # Locale for crisis resources when the session does not say (metadata.locale).
+    default_locale: str = "en-US"
+    # How many recent user messages the safety screen sees with the current one.
+    safety_context_messages: int = Field(default=4, ge=0, le=20)
+    # How long an instance trusts its cached recent messages before asking for newer ones.
+    context_cache_seconds: float = Field(default=2.0, ge=0)
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ from backend.clients import firestore_client
 
 if TYPE_CHECKING:
     from backend.store.messages import FirestoreMessageStore
+    from backend.store.safety import FirestoreSafetyGateway
     from shared.conversation.turns import ConversationService
 from shared.services.sessions import SessionService
 from shared.settings import get_settings
@@ -35,5 +36,16 @@ def conversation_service() -> ConversationService:
     from shared.conversation.turns import ConversationService
 
     return ConversationService(
-        store=message_store(), provider=get_provider(), settings=get_settings(), clock=utcnow
+        store=message_store(),
+        provider=get_provider(),
+        safety=safety_gateway(),
+        settings=get_settings(),
+        clock=utcnow,
     )
+
+
+@lru_cache(maxsize=1)
+def safety_gateway() -> FirestoreSafetyGateway:
+    from backend.store.safety import FirestoreSafetyGateway
+
+    return FirestoreSafetyGateway(db=firestore_client(), settings=get_settings())

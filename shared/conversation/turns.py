@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.avatars import load_avatars, resolve_avatar
-from shared.conversation.analysis import analyze
 from shared.conversation.personas import persona_prompt
 from shared.conversation.provider import AiProvider, ChatTurn, ReplyRequest
 from shared.errors import InvalidStateTransition, NotFound
-from shared.models.messages import AI_SPEAKER, Message, PostMessageRequest
+from shared.models.messages import AI_SPEAKER, Message, MessageSafety, PostMessageRequest
 from shared.models.sessions import Session
+from shared.safety.escalation import ALERT_FROM, PUBLISH_FROM
+from shared.safety.gateway import SafetyGateway
+from shared.safety.levels import SafetyLevel, Screening
+from shared.safety.resources import CRISIS_REPLY_MODEL, SAFE_REPLY_FALLBACK, crisis_reply, resources_for
+from shared.safety.screen import screen_message, screen_reply
 from shared.settings import Settings
 from shared.statuses import SessionStatus
 
@@ -79,12 +83,14 @@ class ConversationService:
         *,
         store: MessageStore,
         provider: AiProvider,
+        safety: SafetyGateway,
         settings: Settings,
         clock: Callable[[], datetime],
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.provider = provider
+        self.safety = safety
         self.settings = settings
         self.clock = clock
         self.monotonic = monotonic
@@ -103,7 +109,8 @@ class ConversationService:
     def post(self, *, user_id: str, session_id: str, request: PostMessageRequest) -> TurnResult:
         session = self.live_session(user_id=user_id, session_id=session_id)
         now = self.clock()
-        analysis = analyze(request.content)
+        # Screened inline, before anything else happens and before any reply is generated.
+        screening = self._screen(session, request.content)
         message = Message(
             id=message_id_for(session_id, request.client_message_id),
             session_id=session_id,
@@ -116,23 +123,50 @@ class ConversationService:
             client_message_id=request.client_message_id,
             audio_url=request.audio_url,
             audio_duration=request.audio_duration,
-            sentiment=analysis.sentiment,
-            topics=analysis.topics,
+            sentiment=screening.analysis.sentiment,
+            topics=screening.analysis.topics,
+            safety=MessageSafety(
+                level=screening.level.value, confidence=screening.confidence, signals=list(screening.signals)
+            ),
         )
         existing = self.store.create_message(message)
-        if existing is not None:
-            return self._replay(session, existing, request)
-        self.store.request_stats_flush(session_id)
-        reply = self._reply(session, message) if request.wants_reply else None
-        return TurnResult(message=message, reply=reply)
-
-    def _replay(self, session: Session, existing: Message, request: PostMessageRequest) -> TurnResult:
+        if existing is None:
+            self.store.request_stats_flush(session_id)
+        stored = existing or message
+        # Applied on retries too: if a first attempt died after storing the message, this completes it.
+        session = self._escalate(session, stored, screening)
         if not request.wants_reply:
-            return TurnResult(message=existing, reply=None)
-        reply = self.store.get_message(session.id, reply_id_for(existing.id))
-        if reply is None or reply.status == "failed":
-            reply = self._reply(session, existing)
-        return TurnResult(message=existing, reply=reply)
+            return TurnResult(message=stored, reply=None)
+        if existing is not None:
+            reply = self.store.get_message(session_id, reply_id_for(existing.id))
+            if reply is not None and reply.status != "failed":
+                return TurnResult(message=existing, reply=reply)
+        return TurnResult(message=stored, reply=self._reply(session, stored))
+
+    def _screen(self, session: Session, content: str) -> Screening:
+        window = self.settings.safety_context_messages
+        recent = self.store.recent_messages(session.id, window * 2) if window else []
+        cleared = session.safety_cleared_at
+        context = [
+            m.content
+            for m in recent
+            if m.speaker != AI_SPEAKER and (cleared is None or m.created_at > cleared)
+        ][-window:]
+        return screen_message(content, recent_user_messages=context)
+
+    def _escalate(self, session: Session, message: Message, screening: Screening) -> Session:
+        level = screening.level
+        if level.rank > session.safety_state.rank:
+            session = self.safety.apply(
+                session_id=session.id,
+                level=level,
+                signals=list(screening.signals),
+                message_id=message.id,
+                source="inline",
+            )
+        if level.at_least(PUBLISH_FROM):
+            self.safety.request_assessment(session=session, message_id=message.id, level=level)
+        return session
 
     def _request(self, session: Session) -> ReplyRequest:
         avatar = resolve_avatar(load_avatars(self.settings.avatars_file), session.avatar)
@@ -160,25 +194,33 @@ class ConversationService:
             reply_to=message.id,
             ai_model=self.provider.model,
         )
+        if session.safety_state.at_least(ALERT_FROM):
+            final = self._crisis_reply(session, reply)
+            self.store.save_message(final)
+            return final
         streamer = _ThrottledWriter(self, reply, started)
         try:
             text, tokens = self._with_retries(streamer, self._request(session))
+            final = reply.model_copy(update={"content": text, "status": "complete", "tokens_used": tokens})
+        except _UnsafeReply as unsafe:
             final = reply.model_copy(
                 update={
-                    "content": text,
+                    "content": SAFE_REPLY_FALLBACK,
                     "status": "complete",
-                    "tokens_used": tokens,
-                    "sentiment": analyze(text).sentiment,
+                    "safety": MessageSafety(
+                        level=unsafe.screening.level.value,
+                        confidence=unsafe.screening.confidence,
+                        signals=list(unsafe.screening.signals),
+                        replaced=True,
+                    ),
                 }
             )
         except Exception as exc:  # any provider failure ends in the fallback, never a 500
             final = reply.model_copy(
-                update={
-                    "content": FALLBACK_REPLY,
-                    "status": "failed",
-                    "failure_reason": _reason(exc),
-                }
+                update={"content": FALLBACK_REPLY, "status": "failed", "failure_reason": _reason(exc)}
             )
+        if final.status == "complete" and final.safety is None and streamer.final_screening is not None:
+            final = final.model_copy(update={"sentiment": streamer.final_screening.analysis.sentiment})
         final = final.model_copy(
             update={
                 "updated_at": self.clock(),
@@ -191,13 +233,30 @@ class ConversationService:
         self.store.request_stats_flush(session.id)
         return final
 
+    def _crisis_reply(self, session: Session, reply: Message) -> Message:
+        """At HIGH_RISK and above the model is not asked: a fixed, supportive reply with resources."""
+        resources = session.crisis_resources or resources_for(
+            _locale(session), default_locale=self.settings.default_locale
+        )
+        return reply.model_copy(
+            update={
+                "content": crisis_reply(resources),
+                "status": "complete",
+                "ai_model": CRISIS_REPLY_MODEL,
+                "updated_at": self.clock(),
+                "safety": MessageSafety(
+                    level=session.safety_state.value, confidence=1.0, signals=["crisis_response"]
+                ),
+            }
+        )
+
     def _with_retries(self, streamer: _ThrottledWriter, request: ReplyRequest) -> tuple[str, int | None]:
         """Retry a failed stream with backoff, but only while nothing was shown and time remains."""
         from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
         def retryable(exc: BaseException) -> bool:
             return (
-                not isinstance(exc, TimeoutError)
+                not isinstance(exc, TimeoutError | _UnsafeReply)
                 and not streamer.typing_shown
                 and self.monotonic() < streamer.deadline
             )
@@ -221,6 +280,7 @@ class _ThrottledWriter:
         self.reply = reply
         self.started = started
         self.typing_shown = False
+        self.final_screening: Screening | None = None
         self.interval = service.settings.stream_update_interval_ms / 1000
         self.deadline = started + service.settings.ai_timeout_seconds
 
@@ -236,6 +296,7 @@ class _ThrottledWriter:
             parts.append(chunk.text)
             if chunk.done:
                 tokens = chunk.tokens_used
+                self.final_screening = check_reply("".join(parts))
                 break
             if now - last_write >= self.interval:
                 self._progress("".join(parts))
@@ -246,12 +307,31 @@ class _ThrottledWriter:
 
     def _progress(self, text: str) -> None:
         service = self.service
+        check_reply(text)  # nothing unsafe is ever shown, not even half-streamed
         if not self.typing_shown:
             service.store.set_ai_typing(self.reply.session_id, True)
             self.typing_shown = True
         service.store.save_message(
             self.reply.model_copy(update={"content": text, "updated_at": service.clock()})
         )
+
+
+class _UnsafeReply(Exception):
+    def __init__(self, screening: Screening) -> None:
+        super().__init__(screening.level.value)
+        self.screening = screening
+
+
+def check_reply(text: str) -> Screening:
+    screening = screen_reply(text)
+    if screening.level.at_least(SafetyLevel.ELEVATED_CONCERN):
+        raise _UnsafeReply(screening)
+    return screening
+
+
+def _locale(session: Session) -> str | None:
+    locale = session.metadata.get("locale")
+    return locale if isinstance(locale, str) else None
 
 
 def _seconds_in(session: Session, now: datetime) -> float:

@@ -23,6 +23,15 @@ class Sentiment(ApiModel):
     score: float = Field(ge=-1.0, le=1.0)
 
 
+class MessageSafety(ApiModel):
+    """The inline screen's verdict on this message (see docs/safety.md)."""
+
+    level: str
+    confidence: float
+    signals: list[str] = Field(default_factory=list)
+    replaced: bool = False
+
+
 class PostMessageRequest(ApiModel):
     content: Annotated[str, StringConstraints(min_length=1, max_length=MAX_CONTENT_LENGTH)]
     speaker: Speaker = "user"
@@ -61,6 +70,7 @@ class Message(ApiModel):
     tokens_used: int | None = None
     response_time_ms: float | None = None
     failure_reason: str | None = None
+    safety: MessageSafety | None = None
 
 
 class PostMessageResponse(ApiModel):

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, field_validator
 
 from shared.models.base import ApiModel, Pagination
+from shared.models.safety import CrisisResources
+from shared.safety.levels import SafetyLevel
 from shared.statuses import SessionStatus
 
 MetadataValue = str | int | float | bool | None
@@ -93,7 +95,14 @@ class Session(ApiModel):
     credits_used: int = 0
     summary: str | None = None
     key_topics: list[str] = Field(default_factory=list)
-    safety_state: str | None = None
+    # Safety (docs/safety.md): the level never drops by itself within a session.
+    safety_state: SafetyLevel = SafetyLevel.NORMAL
+    highest_safety_state: SafetyLevel = SafetyLevel.NORMAL
+    safety_events_count: int = 0
+    crisis_alert_triggered: bool = False
+    # The screen's context window starts after an admin's clear, so old disclosures don't re-raise it.
+    safety_cleared_at: datetime | None = None
+    crisis_resources: CrisisResources | None = None
 
 
 class SessionEvent(ApiModel):

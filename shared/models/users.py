@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from shared.models.base import ApiModel
+from shared.models.safety import TrustedContact
 
 
 class Credits(ApiModel):
@@ -20,6 +21,7 @@ class UserDocument(ApiModel):
 
     credits: Credits
     live_session_ids: list[str] = Field(default_factory=list)
+    trusted_contacts: list[TrustedContact] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
 

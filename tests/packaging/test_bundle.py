@@ -13,7 +13,15 @@ ROOT = Path(__file__).resolve().parents[2]
 FIREBASE_JSON = json.loads((ROOT / "firebase.json").read_text())
 FUNCTIONS_CONFIG = FIREBASE_JSON["functions"][0]
 RUNTIME_PYTHON = ROOT / "functions" / "venv" / "bin" / "python"
-EXPECTED_ENTRY_POINTS = {"sessions_api", "users_api", "admin_api", "meta_api", "flushSessionStats"}
+EXPECTED_ENTRY_POINTS = {
+    "sessions_api",
+    "users_api",
+    "admin_api",
+    "meta_api",
+    "safety_api",
+    "flushSessionStats",
+    "safety_assess",
+}
 
 DISCOVER = """
 import json, sys

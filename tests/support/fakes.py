@@ -9,6 +9,10 @@ from shared.conversation.provider import AiProvider, ReplyChunk, ReplyRequest
 from shared.conversation.turns import MessageStore
 from shared.models.messages import Message
 from shared.models.sessions import Session
+from shared.safety.escalation import escalate
+from shared.safety.gateway import SafetyGateway
+from shared.safety.levels import SafetyLevel
+from shared.safety.resources import resources_for
 
 
 class FakeClock:
@@ -93,3 +97,36 @@ class ScriptedProvider(AiProvider):
             yield ReplyChunk(word + " ")
         if self.end:
             yield ReplyChunk("", done=True, tokens_used=len(self.words))
+
+
+class InMemorySafetyGateway(SafetyGateway):
+    """Applies the real escalation rules to the in-memory sessions; records assessment requests."""
+
+    def __init__(self, sessions: dict[str, Session], clock: FakeClock) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.alerts: dict[str, object] = {}
+        self.assessments: list[tuple[str, SafetyLevel]] = []
+
+    def apply(
+        self, *, session_id: str, level: SafetyLevel, signals: list[str], message_id: str, source: str
+    ) -> Session:
+        session = self.sessions[session_id]
+        change = escalate(
+            session=session,
+            level=level,
+            signals=signals,
+            message_id=message_id,
+            source=source,
+            now=self.clock.wall(),
+            resources=resources_for(None),
+        )
+        if change is None:
+            return session
+        self.sessions[session_id] = change.session
+        if change.alert is not None:
+            self.alerts[change.alert.id] = change.alert
+        return change.session
+
+    def request_assessment(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:
+        self.assessments.append((message_id, level))

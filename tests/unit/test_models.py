@@ -11,6 +11,13 @@ from pydantic import BaseModel, ValidationError
 from backend.api import ROUTES
 from shared.models.base import ApiModel, EmptyRequest, Pagination
 from shared.models.messages import ExportQuery, PostMessageRequest, TranscriptQuery
+from shared.models.safety import (
+    AlertListQuery,
+    NoteRequest,
+    ReferralReportQuery,
+    ScreenRequest,
+    TrustedContactsRequest,
+)
 from shared.models.sessions import (
     EndSessionRequest,
     HeartbeatResponse,
@@ -32,6 +39,11 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     PostMessageRequest: {"content": "hello", "clientMessageId": "c-1"},
     TranscriptQuery: {},
     ExportQuery: {"format": "pdf"},
+    ScreenRequest: {"text": "hello"},
+    NoteRequest: {"note": "followed up"},
+    AlertListQuery: {"status": "active"},
+    ReferralReportQuery: {"year": 2026},
+    TrustedContactsRequest: {"contacts": [{"name": "Sam", "email": "sam@example.test"}]},
 }
 
 

@@ -9,9 +9,10 @@ from shared.errors import InvalidStateTransition, NotFound
 from shared.lifecycle import session_paths
 from shared.models.messages import PostMessageRequest
 from shared.models.sessions import Session
+from shared.safety.levels import SafetyLevel
 from shared.settings import Settings
 from shared.statuses import SessionStatus
-from tests.support.fakes import FakeClock, InMemoryMessageStore, ScriptedProvider
+from tests.support.fakes import FakeClock, InMemoryMessageStore, InMemorySafetyGateway, ScriptedProvider
 
 SID = "session-1"
 OWNER = "user-1"
@@ -51,6 +52,7 @@ def build(
     service = ConversationService(
         store=store,
         provider=provider,
+        safety=InMemorySafetyGateway(store.sessions, clock),
         settings=Settings(**settings),  # type: ignore[arg-type]
         clock=clock.wall,
         monotonic=clock.monotonic,
@@ -175,3 +177,47 @@ def test_other_users_session_is_not_found() -> None:
     with pytest.raises(NotFound):
         service.post(user_id="intruder", session_id=SID, request=say("hello"))
     assert store.messages == {}
+
+
+def test_after_an_admin_clear_old_disclosures_do_not_re_raise_the_level() -> None:
+    from shared.safety.escalation import clear
+
+    service, store, _, clock = build()
+    service.post(
+        user_id=OWNER,
+        session_id=SID,
+        request=say("I have decided to end my life, I wrote a note and plan to do it next month", cid="a"),
+    )
+    assert store.sessions[SID].safety_state.at_least(SafetyLevel.HIGH_RISK)
+    clock.advance(5)
+    store.sessions[SID], _ = clear(
+        session=store.sessions[SID], admin_uid="admin", note="ok", now=clock.wall()
+    )
+    clock.advance(5)
+    turn = service.post(
+        user_id=OWNER, session_id=SID, request=say("Thanks, I am going to make some tea now", cid="b")
+    )
+    assert store.sessions[SID].safety_state is SafetyLevel.NORMAL
+    assert turn.reply is not None and turn.reply.ai_model == "scripted"
+
+
+def test_high_risk_turn_gets_the_fixed_crisis_reply_without_calling_the_model() -> None:
+    service, store, provider, _ = build()
+    turn = service.post(
+        user_id=OWNER,
+        session_id=SID,
+        request=say("I have decided to end my life, I wrote a note and plan to do it next month"),
+    )
+    assert turn.reply is not None and turn.reply.ai_model == "safety-fixed-response"
+    assert "988" in turn.reply.content
+    assert provider.calls == 0
+    assert store.sessions[SID].crisis_alert_triggered
+
+
+def test_unsafe_model_text_is_never_shown_even_half_streamed() -> None:
+    words = ["You", "could", "take", "all", "the", "pills", "you", "have", "saved", "at", "once", "tonight"]
+    service, store, _, _ = build(words, step=0.2, stream_update_interval_ms=300)
+    turn = service.post(user_id=OWNER, session_id=SID, request=say("what should I do"))
+    assert turn.reply is not None and turn.reply.safety is not None and turn.reply.safety.replaced
+    shown = [store.messages[i].content for kind, i in store.writes if kind.startswith("save")]
+    assert all("pills" not in text for text in shown)

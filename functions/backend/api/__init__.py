@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from backend.api import admin, messages, meta, sessions, users
+from backend.api import admin, messages, meta, safety, sessions, users
 from backend.http.routing import Route
 
-ROUTES: tuple[Route, ...] = (*sessions.ROUTES, *messages.ROUTES, *users.ROUTES, *admin.ROUTES, *meta.ROUTES)
+ROUTES: tuple[Route, ...] = (
+    *sessions.ROUTES,
+    *messages.ROUTES,
+    *safety.ROUTES,
+    *users.ROUTES,
+    *admin.ROUTES,
+    *meta.ROUTES,
+)
 
 
 def routes_for(group: str) -> tuple[Route, ...]:

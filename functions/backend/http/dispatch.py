@@ -145,6 +145,14 @@ def _as_api_error(exc: Exception) -> ApiError | None:
     return None
 
 
+def _where(exc: BaseException) -> str:
+    """file:line of the innermost frame: enough to debug, without the message (which may hold content)."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{frames[-1].filename.rsplit('/', 2)[-1]}:{frames[-1].lineno}" if frames else "?"
+
+
 def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
     from backend.ratelimit import limiter
 
@@ -170,7 +178,9 @@ def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
     except Exception as exc:  # every failure leaves through the same envelope
         api_error = _as_api_error(exc)
         if api_error is None:
-            logs.error("unhandled error", requestId=request_id, errorType=type(exc).__name__)
+            logs.error(
+                "unhandled error", requestId=request_id, errorType=type(exc).__name__, where=_where(exc)
+            )
             api_error = ApiError()
         status, body, headers = api_error.http_status, api_error.envelope(), dict(api_error.headers)
         content_type = "application/json"

@@ -1,7 +1,6 @@
-"""Per-instance caches on the message path, so a turn does not re-read what this instance just wrote.
-
-The session document is trusted for `session_cache_seconds` (default 2 s); status changes made by
-this instance invalidate it at once. A change made by another instance is seen within that window.
+"""Per-instance cache of a session's recent messages (the model's context), so a turn does not
+re-read what this instance just wrote. After `context_cache_seconds` (2 s) one query fetches only what
+other instances wrote since. The session document itself is never cached (it carries the safety state).
 """
 
 from __future__ import annotations
@@ -12,15 +11,12 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from shared.models.messages import Message
-from shared.models.sessions import Session
 
 _lock = threading.Lock()
 
 
 @dataclass
 class _Entry:
-    session: Session | None = None
-    session_read_at: float = 0.0
     messages: deque[Message] = field(default_factory=lambda: deque(maxlen=200))
     messages_checked_at: float = 0.0
     messages_loaded: bool = False

@@ -31,17 +31,12 @@ class FirestoreMessageStore(MessageStore):
         return collection
 
     def load_session(self, session_id: str) -> Session | None:
-        cached = cache.entry(session_id)
-        if cached.session is not None and cache.fresh(
-            cached.session_read_at, self.settings.session_cache_seconds
-        ):
-            return cached.session
+        # Read fresh on every turn, never cached: the session carries the status and the safety state,
+        # which other processes (the deep assessment, admins, timers) change at any moment.
         snapshot = self._session_ref(session_id).get()
         if not snapshot.exists:
             return None
-        cached.session = from_document(Session, snapshot.to_dict(), id=snapshot.id)
-        cached.session_read_at = time.monotonic()
-        return cached.session
+        return from_document(Session, snapshot.to_dict(), id=snapshot.id)
 
     def create_message(self, message: Message) -> Message | None:
         from google.api_core.exceptions import AlreadyExists
@@ -64,7 +59,7 @@ class FirestoreMessageStore(MessageStore):
         from google.cloud.firestore import FieldFilter, Query
 
         cached = cache.entry(session_id)
-        ttl = self.settings.session_cache_seconds
+        ttl = self.settings.context_cache_seconds
         if not cached.messages_loaded:
             docs = (
                 self.messages(session_id).order_by("createdAt", direction=Query.DESCENDING).limit(limit).get()

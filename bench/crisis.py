@@ -1,0 +1,287 @@
+"""Crisis-screen benchmark: `python -m bench.crisis [--split dev|test|both] [--context] [--raw]`.
+
+Measures `shared.safety.screen.screen_message` on the Reddit C-SSRS set (500 users, clinician labels;
+../shared/benchmarks/crisis/README.md) against a naive keyword screen run in the same pass, and the
+false-alarm rate on our own hard negatives (tests/data/hard_negatives.txt).
+
+Standard item (README): a user's first 3 posts joined by a blank line, capped at 2,000 characters, screened
+as ONE excerpt: `screen_message(excerpt)` with no context. `--context` instead screens the third post
+with the first two as `recent_user_messages` (each post capped so the three fit in 2,000 characters);
+it is reported separately, never mixed with the standard figures.
+
+By default the released text gets the four word substitutions the README documents undone
+("Hyperactive behavior" -> like, "Tired" -> very, "Pain" -> hurt, "Asthenia" -> week, the last three only
+mid-sentence); `--raw` screens the text exactly as released.
+
+Tune on `dev` only; `test` is for reporting. The data is read at run time and never copied anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.safety.levels import SafetyLevel
+from shared.safety.screen import screen_message
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO.parent / "shared" / "benchmarks" / "crisis" / "cssrs_reddit_500.csv"
+HARD_NEGATIVES = REPO / "tests" / "data" / "hard_negatives.txt"
+OUT = REPO / ".local" / "bench" / "crisis.json"
+
+CLASSES = ("NORMAL", "WATCH", "ELEVATED_CONCERN", "HIGH_RISK")
+SHORT = {"NORMAL": "NORM", "WATCH": "WATCH", "ELEVATED_CONCERN": "ELEV", "HIGH_RISK": "HIGH"}
+URGENT = frozenset({"ELEVATED_CONCERN", "HIGH_RISK"})
+MAX_CHARS = 2000
+POSTS = 3
+TARGETS = {"urgent_recall": 0.90, "urgent_precision": 0.80, "macro_f1": 0.50}
+README_KEYWORD_REFERENCE = {"urgent_recall": 0.33, "urgent_precision": 0.66, "macro_f1": 0.24}
+
+# The baseline: a short list of suicide keywords -> HIGH_RISK, else NORMAL (the "keyword screen" of the
+# original design document that the README quotes).
+KEYWORDS = (
+    "suicide",
+    "suicidal",
+    "kill myself",
+    "end my life",
+    "want to die",
+    "overdose",
+    "self harm",
+    "self-harm",
+)
+_KEYWORD_RE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in KEYWORDS) + r")\b", re.IGNORECASE)
+
+# Undo the substitutions the dataset's README documents (see the module docstring).
+_RESTORE = (
+    (re.compile(r"\bHyperactive behavior\b"), "like"),
+    (re.compile(r"(?<=[a-z,] )Tired\b"), "very"),
+    (re.compile(r"(?<=[a-z,] )Pain\b"), "hurt"),
+    (re.compile(r"(?<=[a-z,] )Asthenia\b"), "week"),
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    split: str
+    label: str  # one of CLASSES
+    posts: tuple[str, ...]
+
+
+def restore(text: str) -> str:
+    for pattern, word in _RESTORE:
+        text = pattern.sub(word, text)
+    return text
+
+
+def load(path: Path = DATA, *, raw: bool = False) -> list[Item]:
+    if not path.exists():
+        raise SystemExit(f"bench.crisis: dataset not found at {path}")
+    items = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            posts = tuple(str(p) for p in json.loads(row["posts"]))
+            if not raw:
+                posts = tuple(restore(p) for p in posts)
+            items.append(Item(row["id"], row["split"], row["level"], posts))
+    return items
+
+
+def excerpt(item: Item) -> str:
+    """The standard item: first 3 posts joined by a blank line, capped at 2,000 characters."""
+    return "\n\n".join(item.posts[:POSTS])[:MAX_CHARS]
+
+
+def to_class(level: SafetyLevel | str) -> str:
+    value = level.value if isinstance(level, SafetyLevel) else level
+    return "HIGH_RISK" if value == "SAFETY_MODE" else value
+
+
+def ours(item: Item) -> str:
+    return to_class(screen_message(excerpt(item)).level)
+
+
+def ours_with_context(item: Item) -> str:
+    posts = list(item.posts[:POSTS])
+    share = MAX_CHARS // max(1, len(posts))
+    posts = [p[:share] for p in posts]
+    return to_class(screen_message(posts[-1], recent_user_messages=posts[:-1]).level)
+
+
+def keyword_screen(text: str) -> str:
+    return "HIGH_RISK" if _KEYWORD_RE.search(text) else "NORMAL"
+
+
+def keywords(item: Item) -> str:
+    return keyword_screen(excerpt(item))
+
+
+@dataclass(frozen=True)
+class Scores:
+    n: int
+    urgent_recall: float
+    urgent_precision: float
+    macro_f1: float
+    per_class_f1: dict[str, float]
+    confusion: list[list[int]]  # rows: true class, columns: predicted class (CLASSES order)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "n": self.n,
+            "urgent_recall": round(self.urgent_recall, 4),
+            "urgent_precision": round(self.urgent_precision, 4),
+            "macro_f1": round(self.macro_f1, 4),
+            "per_class_f1": {k: round(v, 4) for k, v in self.per_class_f1.items()},
+            "confusion": self.confusion,
+        }
+
+
+def score(truth: Sequence[str], predicted: Sequence[str]) -> Scores:
+    index = {c: n for n, c in enumerate(CLASSES)}
+    confusion = [[0] * len(CLASSES) for _ in CLASSES]
+    for t, p in zip(truth, predicted, strict=True):
+        confusion[index[t]][index[p]] += 1
+    tp = sum(1 for t, p in zip(truth, predicted, strict=True) if t in URGENT and p in URGENT)
+    true_urgent = sum(1 for t in truth if t in URGENT)
+    predicted_urgent = sum(1 for p in predicted if p in URGENT)
+    f1s = {}
+    for c in CLASSES:
+        k = index[c]
+        hit = confusion[k][k]
+        col = sum(confusion[r][k] for r in range(len(CLASSES)))
+        row = sum(confusion[k])
+        prec = hit / col if col else 0.0
+        rec = hit / row if row else 0.0
+        f1s[c] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return Scores(
+        n=len(truth),
+        urgent_recall=tp / true_urgent if true_urgent else 0.0,
+        urgent_precision=tp / predicted_urgent if predicted_urgent else 0.0,
+        macro_f1=sum(f1s.values()) / len(f1s),
+        per_class_f1=f1s,
+        confusion=confusion,
+    )
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "n/a"
+
+
+def print_split(
+    name: str, ours_scores: Scores, base: Scores, seconds: float, *, context: bool = False
+) -> None:
+    item = (
+        f"post {POSTS} with posts 1-{POSTS - 1} as context"
+        if context
+        else f"first {POSTS} posts, <= {MAX_CHARS} chars"
+    )
+    print(f"--- split: {name} ({ours_scores.n} users; item: {item}; keyword screen on the standard excerpt)")
+    print(f"{'metric':22} {'ours':>8} {'keyword':>8} {'ours/kw':>8} {'target':>8}")
+    for key, label in (
+        ("urgent_recall", "urgent recall"),
+        ("urgent_precision", "urgent precision"),
+        ("macro_f1", "4-level macro-F1"),
+    ):
+        a = float(getattr(ours_scores, key))
+        b = float(getattr(base, key))
+        mark = "ok" if a >= TARGETS[key] else "MISS"
+        print(f"{label:22} {a:8.3f} {b:8.3f} {_ratio(a, b):>8} {TARGETS[key]:>6.2f} {mark}")
+    print(
+        "per-class F1 (ours):   "
+        + "  ".join(f"{SHORT[c]} {ours_scores.per_class_f1[c]:.2f}" for c in CLASSES)
+    )
+    print("confusion (ours; rows = true level, columns = screened level, SAFETY_MODE counted as HIGH):")
+    print(f"{'':8}" + "".join(f"{SHORT[c]:>7}" for c in CLASSES))
+    for c, row in zip(CLASSES, ours_scores.confusion, strict=True):
+        print(f"{SHORT[c]:8}" + "".join(f"{v:7d}" for v in row))
+    print(f"({seconds * 1000 / max(1, ours_scores.n):.2f} ms per excerpt)")
+
+
+def hard_negative_rates(path: Path = HARD_NEGATIVES) -> dict[str, float | int]:
+    if not path.exists():
+        return {"n": 0}
+    lines = [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    levels = [screen_message(line).level for line in lines]
+    urgent = sum(1 for lvl in levels if lvl.at_least(SafetyLevel.ELEVATED_CONCERN))
+    watch = sum(1 for lvl in levels if lvl.at_least(SafetyLevel.WATCH))
+    kw = sum(1 for line in lines if keyword_screen(line) != "NORMAL")
+    return {
+        "n": len(lines),
+        "urgent_false_alarm_rate": urgent / len(lines),
+        "watch_or_above_rate": watch / len(lines),
+        "keyword_false_alarm_rate": kw / len(lines),
+        "urgent": urgent,
+        "watch_or_above": watch,
+    }
+
+
+def run(
+    splits: Sequence[str] = ("dev", "test"), *, context: bool = False, raw: bool = False
+) -> dict[str, object]:
+    items = load(raw=raw)
+    screen: Callable[[Item], str] = ours_with_context if context else ours
+    report: dict[str, object] = {
+        "mode": "context (post 3 with posts 1-2 as recent_user_messages)" if context else "standard excerpt",
+        "text": "raw" if raw else "README substitutions undone",
+        "keywords": list(KEYWORDS),
+    }
+    for n, split in enumerate(splits):
+        chosen = [i for i in items if i.split == split]
+        truth = [i.label for i in chosen]
+        started = time.perf_counter()
+        predicted = [screen(i) for i in chosen]
+        seconds = time.perf_counter() - started
+        base = [keywords(i) for i in chosen]
+        ours_scores, base_scores = score(truth, predicted), score(truth, base)
+        if n:
+            print()
+        print_split(split, ours_scores, base_scores, seconds, context=context)
+        report[split] = {"ours": ours_scores.as_dict(), "keyword": base_scores.as_dict()}
+    all_truth = [i.label for i in items]
+    all_kw = score(all_truth, [keywords(i) for i in items])
+    print(
+        f"\nkeyword screen on all {len(items)} users: urgent recall {all_kw.urgent_recall:.2f}, precision "
+        f"{all_kw.urgent_precision:.2f}, macro-F1 {all_kw.macro_f1:.2f} (README reference: "
+        f"{README_KEYWORD_REFERENCE['urgent_recall']:.2f} / {README_KEYWORD_REFERENCE['urgent_precision']:.2f} / "
+        f"{README_KEYWORD_REFERENCE['macro_f1']:.2f})"
+    )
+    report["keyword_all_users"] = all_kw.as_dict()
+    hn = hard_negative_rates()
+    if hn.get("n"):
+        print(
+            f"hard negatives ({hn['n']} own figurative lines): ELEVATED_CONCERN or above "
+            f"{hn['urgent_false_alarm_rate']:.1%} (target <= 3%), WATCH or above {hn['watch_or_above_rate']:.1%}; "
+            f"keyword screen {hn['keyword_false_alarm_rate']:.1%}"
+        )
+    report["hard_negatives"] = hn
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"(figures in {OUT.relative_to(REPO)})")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.crisis", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
+    parser.add_argument("--context", action="store_true", help="screen post 3 with posts 1-2 as context")
+    parser.add_argument("--raw", action="store_true", help="do not undo the README's word substitutions")
+    args = parser.parse_args(argv)
+    splits = ("dev", "test") if args.split == "both" else (args.split,)
+    print(f"=== crisis screen vs keyword screen ({'context mode' if args.context else 'standard excerpt'})")
+    run(splits, context=args.context, raw=args.raw)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

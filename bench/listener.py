@@ -1,0 +1,150 @@
+"""`listener`: how long after a write an on_snapshot listener sees the new document.
+
+Ours: ConversationService.post(reply=False) into a session, observed by a listener on
+sessions/{id}/messages. Baseline: a bare client's .set() of a document of the same shape into a
+collection of its own, observed by its own listener. Both listeners live on one separate "observer"
+client (standing in for the app's SDK), the two sides alternate (ABBA), and each sample is the time
+from just before the write call to the callback that carries that document.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from bench.common import (
+    LINES,
+    BenchError,
+    FlushTasks,
+    bare_client,
+    conversation,
+    ratio,
+    save,
+    start_session,
+    summary_ms,
+    table,
+)
+from bench.turn import _message
+from shared.conversation.turns import message_id_for
+from shared.models.messages import PostMessageRequest
+
+N = 100
+WARMUP = 10
+GOAL = 1.10
+TIMEOUT_S = 10.0
+
+
+class _Arrivals:
+    """Records when each document id first arrives in a listener callback."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, float] = {}
+        self.snapshots = 0
+        self._cond = threading.Condition()
+
+    def callback(self, docs: Any, changes: Any, read_time: Any) -> None:
+        now = time.perf_counter()
+        with self._cond:
+            self.snapshots += 1
+            for change in changes:
+                if change.type.name == "ADDED":
+                    self.seen.setdefault(change.document.id, now)
+            self._cond.notify_all()
+
+    def wait_first_snapshot(self) -> None:
+        with self._cond:
+            if not self._cond.wait_for(lambda: self.snapshots > 0, timeout=TIMEOUT_S):
+                raise BenchError("listener gave no initial snapshot")
+
+    def wait_for(self, doc_id: str) -> float:
+        with self._cond:
+            if not self._cond.wait_for(lambda: doc_id in self.seen, timeout=TIMEOUT_S):
+                raise BenchError(f"listener never saw {doc_id} within {TIMEOUT_S:g} s")
+            return self.seen[doc_id]
+
+
+def run() -> dict[str, Any]:
+    FlushTasks().install()
+    service = conversation()
+    session = start_session()
+    observer = bare_client()
+    writer = bare_client()
+
+    ours_seen, base_seen = _Arrivals(), _Arrivals()
+    ours_path = observer.collection("sessions").document(session.id).collection("messages")
+    base_root = f"benchListener/{uuid.uuid4().hex}/messages"
+    watches = [
+        ours_path.on_snapshot(ours_seen.callback),
+        observer.collection(base_root).on_snapshot(base_seen.callback),
+    ]
+    base_collection = writer.collection(base_root)
+    try:
+        ours_seen.wait_first_snapshot()
+        base_seen.wait_first_snapshot()
+
+        def ours(i: int) -> tuple[float, float]:
+            client_id = f"listen-{i}"
+            request = PostMessageRequest(
+                content=LINES[i % len(LINES)], client_message_id=client_id, reply=False
+            )
+            started = time.perf_counter()
+            service.post(user_id=session.user_id, session_id=session.id, request=request)
+            written = time.perf_counter()
+            arrived = ours_seen.wait_for(message_id_for(session.id, client_id))
+            return arrived - started, written - started
+
+        def baseline(i: int) -> tuple[float, float]:
+            # A random auto-id, like ours' hashed ids: with ascending ids ("listen-1", "listen-2", ...)
+            # the emulator + listener path delivers ~3 ms faster, which would flatter the baseline.
+            ref = base_collection.document()
+            doc_id = ref.id
+            document = _message(session.id, LINES[i % len(LINES)], datetime.now(UTC), client_id=f"listen-{i}")
+            started = time.perf_counter()
+            ref.set(document)
+            written = time.perf_counter()
+            return base_seen.wait_for(doc_id) - started, written - started
+
+        latency: dict[str, list[float]] = {"ours": [], "baseline": []}
+        write_call: dict[str, list[float]] = {"ours": [], "baseline": []}
+        for i in range(WARMUP + N):
+            order = (("ours", ours), ("baseline", baseline))
+            for name, sample in order if i % 2 == 0 else reversed(order):
+                seen, wrote = sample(i)
+                if i >= WARMUP:
+                    latency[name].append(seen)
+                    write_call[name].append(wrote)
+    finally:
+        for watch in watches:
+            watch.unsubscribe()
+
+    result: dict[str, Any] = {
+        "n": N,
+        "warmup": WARMUP,
+        "ours": summary_ms(latency["ours"]),
+        "baseline": summary_ms(latency["baseline"]),
+        "write_call": {name: summary_ms(values) for name, values in write_call.items()},
+    }
+    result["ratio"] = {q: ratio(result["ours"][q], result["baseline"][q]) for q in ("p50", "p90", "p99")}
+    result["goal"] = {"p50_ratio_max": GOAL, "met": result["ratio"]["p50"] <= GOAL}
+    _print(result)
+    save("listener", result)
+    return result
+
+
+def _print(result: dict[str, Any]) -> None:
+    ours, base, call = result["ours"], result["baseline"], result["write_call"]
+    rows = [
+        ["ours: post(reply=False) -> listener", ours["p50"], ours["p90"], ours["p99"], call["ours"]["p50"]],
+        ["baseline: bare set() -> listener", base["p50"], base["p90"], base["p99"], call["baseline"]["p50"]],
+        ["ratio ours/baseline", *(f"{result['ratio'][q]:.2f}x" for q in ("p50", "p90", "p99")), ""],
+    ]
+    title = (
+        f"listener: write call start -> on_snapshot callback with that doc, N={result['n']} each "
+        f"(after {result['warmup']} warm-up), alternating"
+    )
+    print(table(title, ["", "p50 ms", "p90 ms", "p99 ms", "write call p50 ms"], rows))
+    verdict = "met" if result["goal"]["met"] else "MISSED"
+    print(f"goal p50 ratio <= {GOAL}x: {verdict} ({result['ratio']['p50']:.2f}x)")

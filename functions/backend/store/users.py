@@ -1,0 +1,47 @@
+"""Firestore writes to the `users/{uid}` document outside the session lifecycle."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from backend.store.documents import USERS, from_document, to_document
+from shared.clock import utcnow
+from shared.lifecycle import new_user
+from shared.models.safety import TrustedContact
+from shared.models.users import UserDocument
+from shared.settings import Settings
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client, Transaction
+
+
+def read_user(db: Client, uid: str, settings: Settings) -> UserDocument:
+    snapshot = db.collection(USERS).document(uid).get()
+    if not snapshot.exists:
+        return new_user(now=utcnow(), starting_credits=settings.starting_credits)
+    return from_document(UserDocument, snapshot.to_dict())
+
+
+def replace_trusted_contacts(
+    db: Client, uid: str, contacts: list[TrustedContact], settings: Settings
+) -> UserDocument:
+    """Replace (not merge) the contacts; a new user document gets the starting grant like any other."""
+    from google.cloud import firestore
+
+    ref = db.collection(USERS).document(uid)
+
+    @firestore.transactional
+    def run(transaction: Transaction) -> UserDocument:
+        snapshot = ref.get(transaction=transaction)
+        now = utcnow()
+        user = (
+            from_document(UserDocument, snapshot.to_dict())
+            if snapshot.exists
+            else new_user(now=now, starting_credits=settings.starting_credits)
+        )
+        updated = user.model_copy(update={"trusted_contacts": contacts, "updated_at": now})
+        transaction.set(ref, to_document(updated))
+        return updated
+
+    result: UserDocument = run(db.transaction())
+    return result

@@ -1,0 +1,1 @@
+"""Safety: graded crisis screening (inline, offline) and the escalation rules around it."""
