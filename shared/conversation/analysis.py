@@ -133,7 +133,11 @@ class Topic:
 
 def analyze(text: str) -> Analysis:
     """Sentiment and up to `MAX_TOPICS` topics (most relevant first) of one message."""
-    tokens = tokenize(text)
+    return analyze_tokens(tokenize(text), text)
+
+
+def analyze_tokens(tokens: Sequence[str], text: str) -> Analysis:
+    """`analyze` for callers that already tokenized `text` (the safety screen's single pass)."""
     return Analysis(sentiment=_sentiment(tokens, text), topics=_topics(tokens))
 
 

@@ -3,7 +3,7 @@ and an unsafe-content screen for AI replies.
 
 Method (docs/safety-screen.md): one tokenisation (`shared.conversation.analysis.tokenize`), from which the
 same pass also derives sentiment and topics. Each sentence that holds a risk word is matched against
-token-level rules (`_rules`); every hit becomes a *mention* with a signal, a base level and a reliability.
+token-level rules (`_rule_table`); every hit becomes a *mention* with a signal, a base level and a reliability.
 Then each mention is qualified by its surroundings:
 
 - **who**: the nearest subject or the reflexive object ("kill *my*self", "*my friend* wants to die");
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from shared.conversation.analysis import Analysis, PhraseIndex, _sentiment, _topics, tokenize
+from shared.conversation.analysis import Analysis, PhraseIndex, analyze_tokens, tokenize
 from shared.models.messages import Sentiment
 from shared.safety.levels import SafetyLevel, Screening
 
@@ -2266,6 +2266,7 @@ class _Compiled:
 
 
 _MAX_PER_FIRST_WORD = 15
+_MAX_EXPANSION = 600
 
 
 def _expand(pattern: str) -> list[str] | None:
@@ -2293,6 +2294,8 @@ def _expand(pattern: str) -> list[str] | None:
                 if pos < len(pattern) and pattern[pos] == "?":
                     pos += 1
                     inner = [*inner, ""]
+                if len(out) * len(inner) > _MAX_EXPANSION:
+                    raise ValueError(pattern)
                 out = [a + b for a in out for b in inner]
             elif pattern[pos] in "[]{}*+\\.^$(?":
                 raise ValueError(pattern)
@@ -2921,7 +2924,7 @@ def _remember(text: str, found: tuple[tuple[_Mention, ...], bool]) -> None:
 def _scan(text: str) -> _Scan:
     """The current message: one tokenisation for the screen, the sentiment and the topics."""
     tokens, sentences = _sentences(text)
-    analysis = Analysis(sentiment=_sentiment(tokens, text), topics=_topics(tokens))
+    analysis = analyze_tokens(tokens, text)
     found = _cache.get(text)
     if found is None:
         found = _find(sentences, tokens)
@@ -3146,6 +3149,25 @@ _REPLY_RULES: tuple[tuple[str, str, int, float, str], ...] = (
         r"death (?:is|would be) (?:a|the) (?:reasonable|good|valid|right|logical|sensible) (?:choice|option|answer|solution))",
     ),
     (
+        "method_suggestion",
+        "method_detail",
+        _H,
+        0.85,
+        # A directive to take a quantity of medication; prescribed-use advice is left alone.
+        r"(?:you could|you should|you can|you might|try|why not|just|maybe|go ahead and|i would) (?:[^ ]+ ){0,2}"
+        r"(?:take|taking|swallow|swallowing|down) (?:all|every|the whole|a whole|a bottle|a handful|as many|lots of|"
+        r"a lot of|extra|double) (?:[^ ]+ ){0,3}(?:pills|tablets|meds|medication|medicine|painkillers|sleeping pills)"
+        r"(?! (?:[^ ]+ ){0,3}(?:as prescribed|as directed|your doctor|the pharmacist|with food))",
+    ),
+    (
+        "method_at_once",
+        "method_detail",
+        _H,
+        0.85,
+        r"(?:take|taking|swallow|swallowing) (?:[^ ]+ ){0,5}(?:pills|tablets|meds|medication|painkillers)"
+        r"(?: [^ ]+){0,4} (?:at once|at the same time|in one go|all together)",
+    ),
+    (
         "method_detail",
         "method_detail",
         _H,
@@ -3228,7 +3250,7 @@ def screen_reply(text: str) -> Screening:
     including ones that ask about suicide directly or point to a crisis line (`crisis_resource`)."""
     rules, refusal, safe_frame, crisis = _reply_compiled()
     tokens, sentences = _sentences(text)
-    analysis = Analysis(sentiment=_sentiment(tokens, text), topics=_topics(tokens))
+    analysis = analyze_tokens(tokens, text)
     found: list[tuple[int, float, str, str]] = []
     signals: set[str] = set()
     for sentence in sentences:

@@ -712,7 +712,10 @@ def test_import_compiles_nothing() -> None:
         "import shared.safety.screen as s; "
         "print(s._compiled.cache_info().currsize, s._reply_compiled.cache_info().currsize)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    repo = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo
+    ).stdout
     assert out.split() == ["0", "0"]
 
 
