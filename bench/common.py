@@ -52,6 +52,12 @@ def require_local_emulators() -> None:
     api_host = urlparse(api_base()).hostname or ""
     if api_host not in LOCAL_HOSTS:
         problems.append(f"SESSIONS_API_BASE={api_base()}")
+    # The HTTP row goes through the Functions emulator, which would call a configured remote model.
+    model_base = os.environ.get("OPENAI_BASE_URL", "")
+    if model_base and (urlparse(model_base).hostname or "") not in LOCAL_HOSTS:
+        problems.append(f"OPENAI_BASE_URL={model_base}")
+    elif os.environ.get("OPENAI_API_KEY") and not model_base:
+        problems.append("OPENAI_API_KEY is set (unset it: benchmarks use the offline responder)")
     project = os.environ.get("GCLOUD_PROJECT", "")
     if not project.startswith("demo-"):
         problems.append(f"GCLOUD_PROJECT={project or '(unset)'} (expected a demo- project)")
@@ -72,16 +78,13 @@ def api_base() -> str:
 class FlushTasks:
     """Counts this process's flush-task enqueues and lets a benchmark wait for the in-flight ones.
 
-    It also works around an emulator-only quirk: firebase-admin 7.7 strips the first character of
-    the Tasks emulator's task name (it expects a leading '/'; firebase-tools 15 sends none) and then
-    raises ValueError("Invalid resource name format.") although the emulator answered 200 and created
-    the task. backend.tasks.enqueue does not catch it, so backend.stats logs "stats flush not
-    enqueued" for every flush under the emulator. The wrapper (product code untouched) returns True
-    in exactly that case and counts it, so outputs stay readable and counts stay right.
+    Wraps backend.tasks.enqueue (True: a task was created; False: one with that id existed) and the
+    stats thread pool's submit (product code untouched), so a benchmark can wait until every flush
+    request handed to the pool has reached the Tasks emulator.
     """
 
     def __init__(self) -> None:
-        self.outcomes = {"enqueued": 0, "emulator_name_quirk": 0, "already_existed": 0, "failed": 0}
+        self.outcomes = {"enqueued": 0, "already_existed": 0, "failed": 0}
         self.schedule_times: list[float] = []
         self._pending = 0
         self._lock = threading.Condition()
@@ -100,12 +103,6 @@ class FlushTasks:
         def counted_enqueue(function_name: str, data: dict[str, Any], **kwargs: Any) -> bool:
             try:
                 created: bool = enqueue(function_name, data, **kwargs)
-            except ValueError as exc:
-                if "Invalid resource name format" not in str(exc):
-                    self._count("failed")
-                    raise
-                self._count("emulator_name_quirk")
-                created = True
             except Exception:
                 self._count("failed")
                 raise

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ class Ops:
     reads: int = 0
     writes: int = 0
     calls: Counter[str] = field(default_factory=Counter)
+    # Time the caller spent blocked in these API methods (calls and stream reads), in seconds.
+    rpc_seconds: float = 0.0
 
     @property
     def total(self) -> int:
@@ -53,7 +56,7 @@ class OpCounter:
 
     def snapshot(self) -> Ops:
         with self._lock:
-            return Ops(self.ops.reads, self.ops.writes, Counter(self.ops.calls))
+            return Ops(self.ops.reads, self.ops.writes, Counter(self.ops.calls), self.ops.rpc_seconds)
 
     def attach(self, client: Any) -> OpCounter:
         api = client._firestore_api
@@ -65,23 +68,29 @@ class OpCounter:
             setattr(api, name, wrapper)
         return self
 
-    def _add(self, name: str, *, reads: int = 0, writes: int = 0, call: bool = False) -> None:
+    def _add(
+        self, name: str, *, reads: int = 0, writes: int = 0, call: bool = False, seconds: float = 0.0
+    ) -> None:
         with self._lock:
             self.ops.reads += reads
             self.ops.writes += writes
+            self.ops.rpc_seconds += seconds
             if call:
                 self.ops.calls[name] += 1
 
     def _wrap(self, name: str, original: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            self._add(name, call=True)
+            writes = 0
             if name in ("commit", "batch_write"):
-                request = kwargs.get("request", args[0] if args else None)
-                self._add(name, writes=_write_count(request))
-                return original(*args, **kwargs)
-            if name in _FREE:
-                return original(*args, **kwargs)
-            return _CountingStream(self, name, original(*args, **kwargs))
+                writes = _write_count(kwargs.get("request", args[0] if args else None))
+            started = time.perf_counter()
+            try:
+                response = original(*args, **kwargs)
+            finally:
+                self._add(name, writes=writes, call=True, seconds=time.perf_counter() - started)
+            if name in _WRAPPED and name not in ("commit", "batch_write"):
+                return _CountingStream(self, name, response)
+            return response
 
         return wrapper
 
@@ -108,11 +117,14 @@ class _CountingStream:
         return self
 
     def __next__(self) -> Any:
+        started = time.perf_counter()
         try:
             response = next(self._stream)
         except StopIteration:
             self._close()
             raise
+        finally:
+            self._counter._add(self._name, seconds=time.perf_counter() - started)
         pb = type(response).pb(response)
         if self._name == "run_aggregation_query":
             if pb.HasField("result"):

@@ -10,6 +10,7 @@ most one write). At the end every message document is counted: exactly 150 are e
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import time
@@ -99,10 +100,13 @@ def run() -> dict[str, Any]:
 
     stored = _count_messages(observer, session.id)
     session_writes = [at for at, _ in writes.snapshots[1:]]
-    per_second = Counter(math.floor(at - start_wall) for at in session_writes)
+    # Whole clock seconds (epoch-aligned, like the flush buckets): two writes share one only when a
+    # flush lands more than a full interval late.
+    per_second = Counter(math.floor(at) for at in session_writes)
     window_s = max(stream_s, (max(session_writes) - start_wall) if session_writes else stream_s)
-    bins = [per_second.get(k, 0) for k in range(math.ceil(window_s))]
-    schedule = Counter(math.floor(at - start_wall) for at in flushes.schedule_times)
+    first = math.floor(start_wall)
+    bins = [per_second.get(second, 0) for second in range(first, math.floor(start_wall + window_s) + 1)]
+    schedule = Counter(math.floor(at) for at in flushes.schedule_times)
     result: dict[str, Any] = {
         "rate_per_s": RATE_PER_S,
         "seconds": SECONDS,
@@ -118,6 +122,7 @@ def run() -> dict[str, Any]:
             "max_writes_per_s": max(bins, default=0),
             "mean_writes_per_s": round(len(session_writes) / window_s, 3),
             "max_in_sliding_1s": _max_sliding(session_writes),
+            "min_gap_ms": _min_gap_ms(session_writes),
             "per_second": bins,
         },
         "flush_tasks": {
@@ -149,6 +154,12 @@ def _delays(scheduled: list[float], written: list[float]) -> dict[str, float] | 
     return summary_ms([w - s for s, w in zip(sorted(scheduled), sorted(written), strict=True)])
 
 
+def _min_gap_ms(times: list[float]) -> float | None:
+    ordered = sorted(times)
+    gaps = [b - a for a, b in itertools.pairwise(ordered)]
+    return round(min(gaps) * 1000, 1) if gaps else None
+
+
 def _max_sliding(times: list[float], width: float = 1.0) -> int:
     ordered = sorted(times)
     best, low = 0, 0
@@ -170,6 +181,7 @@ def _print(result: dict[str, Any]) -> None:
         ["session doc writes seen by a listener", doc["writes_seen"]],
         ["  max writes in one clock second", doc["max_writes_per_s"]],
         ["  max writes in any sliding 1 s window", doc["max_in_sliding_1s"]],
+        ["  smallest gap between two writes ms", doc["min_gap_ms"]],
         ["  mean writes/s", doc["mean_writes_per_s"]],
         ["flush tasks enqueued (each <= 1 session write)", tasks["enqueued"]],
         ["flush write delay after its scheduled time p50 / max ms", _delay_cell(result)],
@@ -182,7 +194,7 @@ def _print(result: dict[str, Any]) -> None:
         f"(reply=False, in-process; took {result['stream_s']} s)"
     )
     print(table(title, ["", "value"], rows))
-    print(f"  session doc writes per second: {doc['per_second']}")
+    print(f"  session doc writes per clock second: {doc['per_second']}")
     if not result["final_flush_settled"]:
         print(
             f"  WARNING: messageCount never reached {EXPECTED} within {SETTLE_S:g} s: the flush task "

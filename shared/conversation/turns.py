@@ -109,8 +109,11 @@ class ConversationService:
     def post(self, *, user_id: str, session_id: str, request: PostMessageRequest) -> TurnResult:
         session = self.live_session(user_id=user_id, session_id=session_id)
         now = self.clock()
+        # One read of the recent window serves both the safety screen and the model's context.
+        window = max(self.settings.context_messages, self.settings.safety_context_messages * 2)
+        recent = self.store.recent_messages(session_id, window)
         # Screened inline, before anything else happens and before any reply is generated.
-        screening = self._screen(session, request.content)
+        screening = self._screen(session, request.content, recent)
         message = Message(
             id=message_id_for(session_id, request.client_message_id),
             session_id=session_id,
@@ -141,11 +144,13 @@ class ConversationService:
             reply = self.store.get_message(session_id, reply_id_for(existing.id))
             if reply is not None and reply.status != "failed":
                 return TurnResult(message=existing, reply=reply)
-        return TurnResult(message=stored, reply=self._reply(session, stored))
+        history = [m for m in recent if m.id != stored.id] + [stored]
+        return TurnResult(message=stored, reply=self._reply(session, stored, history))
 
-    def _screen(self, session: Session, content: str) -> Screening:
+    def _screen(self, session: Session, content: str, recent: list[Message]) -> Screening:
         window = self.settings.safety_context_messages
-        recent = self.store.recent_messages(session.id, window * 2) if window else []
+        if not window:
+            return screen_message(content)
         cleared = session.safety_cleared_at
         context = [
             m.content
@@ -168,17 +173,16 @@ class ConversationService:
             self.safety.request_assessment(session=session, message_id=message.id, level=level)
         return session
 
-    def _request(self, session: Session) -> ReplyRequest:
+    def _request(self, session: Session, recent: list[Message]) -> ReplyRequest:
         avatar = resolve_avatar(load_avatars(self.settings.avatars_file), session.avatar)
-        recent = self.store.recent_messages(session.id, self.settings.context_messages)
         history = [
             ChatTurn("assistant" if m.speaker == AI_SPEAKER else "user", m.content)
-            for m in recent
+            for m in recent[-self.settings.context_messages :]
             if m.status != "failed"
         ]
         return ReplyRequest(persona_prompt=persona_prompt(avatar), avatar_name=avatar.name, history=history)
 
-    def _reply(self, session: Session, message: Message) -> Message:
+    def _reply(self, session: Session, message: Message, recent: list[Message]) -> Message:
         started = self.monotonic()
         now = self.clock()
         reply = Message(
@@ -200,7 +204,7 @@ class ConversationService:
             return final
         streamer = _ThrottledWriter(self, reply, started)
         try:
-            text, tokens = self._with_retries(streamer, self._request(session))
+            text, tokens = self._with_retries(streamer, self._request(session, recent))
             final = reply.model_copy(update={"content": text, "status": "complete", "tokens_used": tokens})
         except _UnsafeReply as unsafe:
             final = reply.model_copy(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
 from shared.models.messages import Message
@@ -17,7 +16,7 @@ _lock = threading.Lock()
 
 @dataclass
 class _Entry:
-    messages: deque[Message] = field(default_factory=lambda: deque(maxlen=200))
+    messages: dict[str, Message] = field(default_factory=dict)  # by id, in arrival order
     messages_checked_at: float = 0.0
     messages_loaded: bool = False
 
@@ -44,12 +43,13 @@ def fresh(read_at: float, ttl: float) -> bool:
     return time.monotonic() - read_at < ttl
 
 
+MAX_CACHED_MESSAGES = 200
+
+
 def remember(message: Message) -> None:
-    """Keep this instance's own writes in the context window, in creation order."""
+    """Keep this instance's own writes (and what it read) in the context window; O(1) per message."""
     cached = entry(message.session_id)
     with _lock:
-        for index, known in enumerate(cached.messages):
-            if known.id == message.id:
-                cached.messages[index] = message
-                return
-        cached.messages.append(message)
+        cached.messages[message.id] = message
+        if len(cached.messages) > MAX_CACHED_MESSAGES:
+            del cached.messages[next(iter(cached.messages))]

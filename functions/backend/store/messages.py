@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -70,13 +71,12 @@ class FirestoreMessageStore(MessageStore):
             cached.messages_checked_at = time.monotonic()
         elif not cache.fresh(cached.messages_checked_at, ttl) and cached.messages:
             # Only what other instances wrote since our newest message (usually nothing: one read).
-            newest = max(m.created_at for m in cached.messages)
+            newest = max(m.created_at for m in cached.messages.values())
             newer = self.messages(session_id).where(filter=FieldFilter("createdAt", ">", newest)).get()
             for doc in sorted(newer, key=lambda d: d.get("createdAt")):
                 cache.remember(from_document(Message, doc.to_dict(), id=doc.id))
             cached.messages_checked_at = time.monotonic()
-        ordered = sorted(cached.messages, key=lambda m: m.created_at)
-        return ordered[-limit:]
+        return heapq.nsmallest(limit, cached.messages.values(), key=_newest_first)[::-1]
 
     def save_message(self, message: Message) -> None:
         self.messages(message.session_id).document(message.id).set(to_document(message, exclude={"id"}))
@@ -111,3 +111,7 @@ class FirestoreMessageStore(MessageStore):
     def all_messages(self, session_id: str, *, cap: int = 5000) -> list[Message]:
         docs = self.messages(session_id).order_by("createdAt").limit(cap).get()
         return [from_document(Message, d.to_dict(), id=d.id) for d in docs]
+
+
+def _newest_first(message: Message) -> float:
+    return -message.created_at.timestamp()
