@@ -1,12 +1,14 @@
 """Copy the project's `shared/` package into `functions/shared/` so the deployed bundle has it.
 
 Firebase uploads only `functions/`. Both `make dev` and `firebase deploy` (firebase.json's
-functions.predeploy) run this, so what runs locally is what deploys.
+functions.predeploy) run this, so what runs locally is what deploys. Run as a script it also puts the
+offline embedding model into `functions/models/` (infra/fetch_model.py; a no-op when it is already there).
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,5 +29,18 @@ def bundle(source: Path = SOURCE, target: Path = TARGET) -> Path:
     return target
 
 
+def bundle_model() -> Path:
+    """Fetch the offline embedding model into the bundle (see infra/fetch_model.py); exits loudly on failure."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # run as a script, only infra/ is on the path
+    from infra.fetch_model import FetchError, fetch_model
+
+    try:
+        return fetch_model()
+    except FetchError as error:
+        raise SystemExit(f"bundle_shared: ERROR: the offline embedding model is missing: {error}") from None
+
+
 if __name__ == "__main__":
     print(f"bundled {SOURCE.relative_to(ROOT)} -> {bundle().relative_to(ROOT)}")
+    print(f"bundled model -> {bundle_model().relative_to(ROOT)}")
