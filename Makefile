@@ -51,6 +51,13 @@ unit: install
 	@mkdir -p .local
 	$(VENV)/bin/pytest -m "not emulator" --junitxml=.local/junit-unit.xml
 
+# Short "minutes", reminder leads and grace for the credits and scheduling tests: the emulators (which
+# pass the environment to the functions) and pytest see the same values. With a 2 s minute a 30-minute
+# session times out after 60 s and 60 credits last 120 s, far longer than other tests keep a session.
+integration: export SESSIONS_CREDIT_MINUTE_SECONDS ?= 2
+integration: export SESSIONS_REMINDER_LEADS_SECONDS ?= 6,0
+integration: export SESSIONS_MISSED_GRACE_SECONDS ?= 4
+integration: export SESSIONS_LOW_CREDIT_WARNING_MINUTES ?= 10
 integration: install
 	infra/local/emulators.sh exec "$(VENV)/bin/pytest -m emulator --junitxml=.local/junit-integration.xml"
 

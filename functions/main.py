@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import flask
-from firebase_functions import https_fn, options, pubsub_fn, tasks_fn
+from firebase_functions import https_fn, options, pubsub_fn, scheduler_fn, tasks_fn
 
 from backend.api import routes_for
 from backend.http.dispatch import dispatch
@@ -54,6 +54,73 @@ def flushSessionStats(req: Any) -> None:  # noqa: N802
 
     data = req.data or {}
     flush(str(data["sessionId"]), not_before=float(data.get("notBefore") or 0) or None)
+
+
+# Timer tasks carry their due time. Cloud Tasks delivers them on time; the Tasks emulator delivers at
+# once, and then the handler answers "not due yet" (400, quietly: an HttpsError is not logged as a crash)
+# and the queue retries with backoff capped at the handler's sleep window (backend/timers.py), for as
+# long as a session or a schedule can last.
+_TIMER_RETRY = options.RetryConfig(
+    max_attempts=30,
+    min_backoff_seconds=1,
+    max_backoff_seconds=10,
+    max_doublings=4,
+    max_retry_seconds=3 * 3600,
+)
+_SCHEDULE_RETRY = options.RetryConfig(
+    max_attempts=30,
+    min_backoff_seconds=1,
+    max_backoff_seconds=10,
+    max_doublings=4,
+    max_retry_seconds=24 * 3600,
+)
+
+
+def _timer(handler: Any, req: Any) -> None:
+    from backend.timers import NotDueYet
+
+    try:
+        handler(req.data or {})
+    except NotDueYet as early:
+        raise https_fn.HttpsError(https_fn.FunctionsErrorCode.FAILED_PRECONDITION, str(early)) from None
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=_TIMER_RETRY, rate_limits=options.RateLimits(max_concurrent_dispatches=200)
+)
+def sessionTimer(req: Any) -> None:  # noqa: N802
+    """End a session at its planned duration or when its credits run out; the low-credit warning."""
+    from backend.jobs import session_timer
+
+    _timer(session_timer, req)
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=_SCHEDULE_RETRY, rate_limits=options.RateLimits(max_concurrent_dispatches=200)
+)
+def sessionReminder(req: Any) -> None:  # noqa: N802
+    """Remind the user of a scheduled session (notification document + FCM); stale ones no-op."""
+    from backend.jobs import session_reminder
+
+    _timer(session_reminder, req)
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=_SCHEDULE_RETRY, rate_limits=options.RateLimits(max_concurrent_dispatches=200)
+)
+def sessionMissed(req: Any) -> None:  # noqa: N802
+    """A scheduled session not started within the grace window becomes `missed`."""
+    from backend.jobs import session_missed
+
+    _timer(session_missed, req)
+
+
+@scheduler_fn.on_schedule(schedule="every 5 minutes")
+def sweep_idle_sessions(event: Any) -> None:
+    """End live sessions without a heartbeat for SESSIONS_IDLE_TIMEOUT_SECONDS (reason `idle`)."""
+    from backend.jobs import sweep_idle_sessions as sweep
+
+    sweep()
 
 
 @pubsub_fn.on_message_published(topic="safety-assessments")

@@ -10,7 +10,7 @@ echo "== enabling APIs"
 gcloud services enable --project "$PROJECT" \
   cloudfunctions.googleapis.com run.googleapis.com cloudbuild.googleapis.com artifactregistry.googleapis.com \
   firestore.googleapis.com pubsub.googleapis.com cloudtasks.googleapis.com eventarc.googleapis.com \
-  identitytoolkit.googleapis.com secretmanager.googleapis.com
+  cloudscheduler.googleapis.com identitytoolkit.googleapis.com secretmanager.googleapis.com
 
 echo "== Firestore (native mode) in $REGION, if missing"
 gcloud firestore databases describe --project "$PROJECT" >/dev/null 2>&1 \

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _AVATARS_FILE = Path(__file__).with_name("avatars.json")
@@ -42,6 +42,41 @@ class Settings(BaseSettings):
     safety_context_messages: int = Field(default=4, ge=0, le=20)
     # How long an instance trusts its cached recent messages before asking for newer ones.
     context_cache_seconds: float = Field(default=2.0, ge=0)
+    # Metering (docs/credits-and-scheduling.md): 1 credit = 1 started minute of active time. The minute
+    # length is configurable so tests can run "minutes" of a few seconds; it also scales planned durations.
+    credit_minute_seconds: float = Field(default=60.0, gt=0)
+    # The session gets warning {type: "low_credits"} once this many credits (minutes) or fewer are left.
+    low_credit_warning_minutes: int = Field(default=10, ge=0)
+    # Live sessions without a heartbeat (lastSeenAt) for this long are ended by the idle sweep.
+    idle_timeout_seconds: float = Field(default=1800.0, gt=0)
+    # Scheduled sessions: reminders this many seconds before the start, comma-separated ("900,0").
+    reminder_leads_seconds: str = "900,0"
+    # A pending session not started this long after its scheduled time becomes `missed`.
+    missed_grace_seconds: float = Field(default=900.0, ge=0)
+    # How far ahead a session can be scheduled, and how far in the past a "now" request may be (skew).
+    max_schedule_ahead_days: int = Field(default=90, ge=1, le=365)
+    schedule_clock_skew_seconds: float = Field(default=60.0, ge=0)
+
+    @field_validator("reminder_leads_seconds")
+    @classmethod
+    def _check_leads(cls, value: str) -> str:
+        parse_leads(value)
+        return value
+
+    @property
+    def reminder_leads(self) -> tuple[int, ...]:
+        return parse_leads(self.reminder_leads_seconds)
+
+
+def parse_leads(value: str) -> tuple[int, ...]:
+    """ "900,0" -> (900, 0): distinct, non-negative, largest first; "" means no reminders."""
+    try:
+        leads = {int(part) for part in value.split(",") if part.strip()}
+    except ValueError:
+        raise ValueError("reminder leads must be comma-separated whole seconds, e.g. 900,0") from None
+    if any(lead < 0 for lead in leads):
+        raise ValueError("reminder leads must not be negative")
+    return tuple(sorted(leads, reverse=True))
 
 
 @lru_cache(maxsize=1)

@@ -18,8 +18,12 @@ from shared.settings import get_settings
 @lru_cache(maxsize=1)
 def session_service() -> SessionService:
     from backend.store.sessions import FirestoreSessionService
+    from backend.timers import CloudTasksTimers
 
-    return FirestoreSessionService(settings=get_settings(), db=firestore_client())
+    settings = get_settings()
+    return FirestoreSessionService(
+        settings=settings, db=firestore_client(), timers=CloudTasksTimers(settings=settings)
+    )
 
 
 @lru_cache(maxsize=1)

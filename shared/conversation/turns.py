@@ -70,6 +70,11 @@ class MessageStore(ABC):
     def request_stats_flush(self, session_id: str) -> None:
         """Ask for the session's aggregates to be recomputed soon (at most about once a second)."""
 
+    def meter(self, session: Session) -> Session:
+        """Charge a minute of the session that started since its last charge; the session after it
+        (ended when its credits or planned time ran out). Stores without metering change nothing."""
+        return session
+
 
 @dataclass(frozen=True)
 class TurnResult:
@@ -99,6 +104,8 @@ class ConversationService:
         session = self.store.load_session(session_id)
         if session is None or session.user_id != user_id:
             raise NotFound("Session not found.")
+        if session.status is SessionStatus.ACTIVE:
+            session = self.store.meter(session)  # messages charge time as it passes, like heartbeats
         if session.status is not SessionStatus.ACTIVE:
             raise InvalidStateTransition(
                 f"Messages need an active session; this one is {session.status.value}.",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Annotated, Literal
+from zoneinfo import available_timezones
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 
 from shared.models.base import ApiModel, Pagination
 from shared.models.safety import CrisisResources
@@ -20,6 +22,8 @@ MAX_METADATA_STRING_LENGTH = 500
 Duration = Literal[15, 30, 45, 60]
 Mode = Literal["chat", "voice", "video"]
 EndReason = Literal["completed", "user_ended", "emergency", "timeout"]
+# Reasons the backend ends a session by itself (timers and the idle sweep), besides "timeout".
+SystemEndReason = Literal["out_of_credits", "timeout", "idle"]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
@@ -45,6 +49,39 @@ class StartSessionRequest(ApiModel):
     _metadata = field_validator("metadata")(_check_metadata)
 
 
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _check_timezone(value: str | None) -> str | None:
+    if value is not None and value not in _zones():
+        raise ValueError("timezone must be an IANA time zone name such as Europe/Berlin")
+    return value
+
+
+class ScheduleSessionRequest(ApiModel):
+    """A session for later: `pending` until started, reminded before, `missed` if never started."""
+
+    avatar: ShortText
+    voice_id: ShortText | None = None
+    # With an explicit offset ("2030-01-02T15:00:00Z" or "+01:00"): a naive time is ambiguous.
+    scheduled_at: AwareDatetime
+    duration: Duration
+    mode: Mode = "chat"
+    reminder: bool = True
+    # The user's IANA zone, used to word reminders in local time; the instant is scheduledAt itself.
+    timezone: ShortText | None = None
+    metadata: dict[str, MetadataValue] = Field(default_factory=dict)
+
+    _metadata = field_validator("metadata")(_check_metadata)
+    _timezone = field_validator("timezone")(_check_timezone)
+
+
+class RescheduleRequest(ApiModel):
+    scheduled_at: AwareDatetime
+
+
 class EndSessionRequest(ApiModel):
     reason: EndReason = "user_ended"
     user_rating: int | None = Field(default=None, ge=1, le=5)
@@ -56,6 +93,13 @@ class SessionPaths(ApiModel):
     session: str
     events: str
     messages: str
+
+
+class SessionWarning(ApiModel):
+    """Shown to the user while it is set (see docs/realtime.md, `session_warning`)."""
+
+    type: Literal["low_credits"]
+    message: str
 
 
 class Session(ApiModel):
@@ -91,8 +135,21 @@ class Session(ApiModel):
     stats_updated_at: datetime | None = None
     # Active time (started to ended, less paused time), set when the session ends.
     duration_seconds: float | None = None
-    # Filled by later features: metering, memory and safety.
+    # Metering (docs/credits-and-scheduling.md): credits charged so far (1 per started active minute),
+    # the balance before the start and after the end, the minute length in force when it started, the
+    # live warning, and the generation of the session's timers (a timer task of an older one no-ops).
     credits_used: int = 0
+    credits_after: int | None = None
+    credit_minute_seconds: float = 60.0
+    warning: SessionWarning | None = None
+    timer_generation: int = 0
+    # Scheduled sessions: when, the user's zone (reminder wording), whether to remind, and a counter
+    # of reschedules (part of the reminder task ids, so an old reminder never fires for a new time).
+    scheduled_at: datetime | None = None
+    timezone: str | None = None
+    reminder: bool = False
+    schedule_revision: int = 0
+    # Filled by later features: memory and safety.
     summary: str | None = None
     key_topics: list[str] = Field(default_factory=list)
     # Safety (docs/safety.md): the level never drops by itself within a session.
@@ -124,6 +181,11 @@ class SessionResponse(ApiModel):
 class ActiveSessionResponse(ApiModel):
     success: bool = True
     session: Session | None
+
+
+class UpcomingSessionsResponse(ApiModel):
+    success: bool = True
+    sessions: list[Session]
 
 
 class SessionListResponse(ApiModel):

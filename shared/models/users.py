@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from shared.models.base import ApiModel
 from shared.models.safety import TrustedContact
@@ -22,8 +22,21 @@ class UserDocument(ApiModel):
     credits: Credits
     live_session_ids: list[str] = Field(default_factory=list)
     trusted_contacts: list[TrustedContact] = Field(default_factory=list)
+    # The app's FCM registration token for this user; reminders are pushed to it when set.
+    fcm_token: str | None = None
     created_at: datetime
     updated_at: datetime
+
+
+class PushTokenRequest(ApiModel):
+    """The app's FCM registration token for this user (null removes it)."""
+
+    fcm_token: Annotated[str, StringConstraints(min_length=1, max_length=4096)] | None
+
+
+class PushTokenResponse(ApiModel):
+    success: bool = True
+    fcm_token: str | None
 
 
 class CreditsResponse(ApiModel):

@@ -8,21 +8,39 @@ from datetime import datetime
 
 from shared.clock import utcnow
 from shared.errors import NotFound
-from shared.lifecycle import Change, apply_action, ensure_live, new_user, start_instant
-from shared.models.sessions import ListSessionsQuery, Session, SessionEvent, StartSessionRequest
+from shared.lifecycle import (
+    Change,
+    ensure_live,
+    metered_action,
+    needs_timers,
+    new_user,
+    reschedule,
+    schedule_session,
+    start_instant,
+)
+from shared.metering import bill, charge_due
+from shared.models.credits import LedgerEntry
+from shared.models.sessions import (
+    ListSessionsQuery,
+    ScheduleSessionRequest,
+    Session,
+    SessionEvent,
+    StartSessionRequest,
+)
 from shared.models.users import Credits, UserDocument
-from shared.services.sessions import Idempotency, SessionPage, SessionService
+from shared.services.sessions import Idempotency, SessionPage, SessionService, SessionTimers
 from shared.settings import Settings
-from shared.statuses import SessionAction
+from shared.statuses import SessionAction, SessionStatus
 
 
 class InMemorySessionService(SessionService):
-    def __init__(self, *, settings: Settings) -> None:
-        super().__init__(settings=settings)
+    def __init__(self, *, settings: Settings, timers: SessionTimers | None = None) -> None:
+        super().__init__(settings=settings, timers=timers)
         self._lock = threading.Lock()
         self.users: dict[str, UserDocument] = {}
         self.sessions: dict[str, Session] = {}
         self.events: dict[str, list[SessionEvent]] = {}
+        self.ledger: dict[str, list[LedgerEntry]] = {}
         self._idempotency: dict[tuple[str, str], tuple[str, Session]] = {}
 
     def _user(self, user_id: str, now: datetime) -> UserDocument:
@@ -38,13 +56,20 @@ class InMemorySessionService(SessionService):
         return stored[1]
 
     def _commit(self, user_id: str, change: Change, idempotency: Idempotency | None) -> Session:
+        before = self.sessions.get(change.session.id)
         if change.user is not None:
             self.users[user_id] = change.user
+        elif user_id not in self.users:
+            self.users[user_id] = self._user(user_id, change.event.at)
+        if change.ledger is not None:
+            self.ledger.setdefault(user_id, []).append(change.ledger)
         self.sessions[change.session.id] = change.session
         self.events.setdefault(change.session.id, []).append(change.event)
         if idempotency is not None:
             key = (user_id, idempotency.record_id)
             self._idempotency[key] = (idempotency.fingerprint, change.session)
+        if needs_timers(before, change.session):
+            self.timers.plan(change.session)
         return change.session
 
     def start(
@@ -63,6 +88,49 @@ class InMemorySessionService(SessionService):
                 avatar=avatar,
                 now=now,
                 max_live_sessions=self.settings.max_live_sessions_per_user,
+                rules=self.rules,
+            )
+            return self._commit(user_id, change, idempotency)
+
+    def schedule(
+        self, *, user_id: str, request: ScheduleSessionRequest, idempotency: Idempotency | None = None
+    ) -> Session:
+        avatar = self.avatar(request.avatar)
+        with self._lock:
+            if (replayed := self._replay(user_id, idempotency)) is not None:
+                return replayed
+            now = utcnow()
+            change = schedule_session(
+                user=self._user(user_id, now),
+                user_id=user_id,
+                session_id=uuid.uuid4().hex,
+                request=request,
+                avatar=avatar,
+                now=now,
+                rules=self.rules,
+            )
+            return self._commit(user_id, change, idempotency)
+
+    def upcoming(self, *, user_id: str, limit: int = 50) -> list[Session]:
+        pending = [
+            s for s in self.sessions.values() if s.user_id == user_id and s.status is SessionStatus.PENDING
+        ]
+        return sorted(pending, key=lambda s: s.scheduled_at or s.created_at)[:limit]
+
+    def reschedule(
+        self,
+        *,
+        user_id: str,
+        session_id: str,
+        scheduled_at: datetime,
+        idempotency: Idempotency | None = None,
+    ) -> Session:
+        with self._lock:
+            if (replayed := self._replay(user_id, idempotency)) is not None:
+                return replayed
+            session = self.get(user_id=user_id, session_id=session_id)
+            change = reschedule(
+                session=session, scheduled_at=scheduled_at, actor=user_id, now=utcnow(), rules=self.rules
             )
             return self._commit(user_id, change, idempotency)
 
@@ -104,12 +172,14 @@ class InMemorySessionService(SessionService):
                 return replayed
             session = self.get(user_id=user_id, session_id=session_id)
             now = utcnow()
-            change = apply_action(
+            change = metered_action(
                 session=session,
                 action=action,
                 actor=user_id,
                 now=now,
                 user=self._user(session.user_id, now),
+                rules=self.rules,
+                max_live_sessions=self.settings.max_live_sessions_per_user,
                 reason=reason,
                 user_rating=user_rating,
             )
@@ -120,6 +190,30 @@ class InMemorySessionService(SessionService):
             session = self.get(user_id=user_id, session_id=session_id)
             ensure_live(session, "heartbeat")
             now = utcnow()
+            if charge_due(session, now):
+                charged = bill(
+                    session=session,
+                    user=self._user(user_id, now),
+                    now=now,
+                    warn_minutes=self.settings.low_credit_warning_minutes,
+                )
+                self.users[user_id] = charged.user
+                if charged.entry is not None:
+                    self.ledger.setdefault(user_id, []).append(charged.entry)
+                session = charged.session
+                if charged.end_reason is not None:
+                    change = metered_action(
+                        session=session,
+                        user=charged.user,
+                        action=SessionAction.END,
+                        actor="metering",
+                        now=now,
+                        rules=self.rules,
+                        max_live_sessions=self.settings.max_live_sessions_per_user,
+                        reason=charged.end_reason,
+                    )
+                    self._commit(user_id, change, None)
+                    return now
             self.sessions[session_id] = session.model_copy(update={"last_seen_at": now})
             return now
 

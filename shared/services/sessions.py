@@ -9,7 +9,8 @@ from datetime import datetime
 
 from shared.avatars import load_avatars, resolve_avatar
 from shared.errors import IdempotencyKeyReused
-from shared.models.sessions import ListSessionsQuery, Session, StartSessionRequest
+from shared.lifecycle import MeteringRules
+from shared.models.sessions import ListSessionsQuery, ScheduleSessionRequest, Session, StartSessionRequest
 from shared.models.users import Avatar, Credits
 from shared.settings import Settings
 from shared.statuses import SessionAction
@@ -37,11 +38,42 @@ class SessionPage:
     total: int
 
 
+class SessionTimers(ABC):
+    """Plans the timers a session's current state needs (its end and low-credit warning while active;
+    reminders and `missed` while pending). Called after a change commits. Idempotent: the same state
+    plans the same task ids, and a timer planned for an older state finds it changed and no-ops."""
+
+    @abstractmethod
+    def plan(self, session: Session) -> None: ...
+
+
+class NoTimers(SessionTimers):
+    """For adapters without a task queue (unit tests): nothing happens by itself."""
+
+    def plan(self, session: Session) -> None:
+        return None
+
+
+def rules_from(settings: Settings) -> MeteringRules:
+    return MeteringRules(
+        minute_seconds=settings.credit_minute_seconds,
+        warn_minutes=settings.low_credit_warning_minutes,
+        missed_grace_seconds=settings.missed_grace_seconds,
+        schedule_skew_seconds=settings.schedule_clock_skew_seconds,
+        max_schedule_ahead_days=settings.max_schedule_ahead_days,
+    )
+
+
 class SessionService(ABC):
     """Session lifecycle for one backend. Ownership is enforced here: foreign ids are NotFound."""
 
-    def __init__(self, *, settings: Settings) -> None:
+    def __init__(self, *, settings: Settings, timers: SessionTimers | None = None) -> None:
         self.settings = settings
+        self.timers = timers or NoTimers()
+
+    @property
+    def rules(self) -> MeteringRules:
+        return rules_from(self.settings)
 
     def avatar(self, requested: str) -> Avatar:
         return resolve_avatar(load_avatars(self.settings.avatars_file), requested)
@@ -49,6 +81,26 @@ class SessionService(ABC):
     @abstractmethod
     def start(
         self, *, user_id: str, request: StartSessionRequest, idempotency: Idempotency | None = None
+    ) -> Session: ...
+
+    @abstractmethod
+    def schedule(
+        self, *, user_id: str, request: ScheduleSessionRequest, idempotency: Idempotency | None = None
+    ) -> Session:
+        """A `pending` session for later (started with act(action=START))."""
+
+    @abstractmethod
+    def upcoming(self, *, user_id: str, limit: int = 50) -> list[Session]:
+        """The user's pending sessions, soonest first."""
+
+    @abstractmethod
+    def reschedule(
+        self,
+        *,
+        user_id: str,
+        session_id: str,
+        scheduled_at: datetime,
+        idempotency: Idempotency | None = None,
     ) -> Session: ...
 
     @abstractmethod
@@ -74,7 +126,8 @@ class SessionService(ABC):
     ) -> Session: ...
 
     @abstractmethod
-    def heartbeat(self, *, user_id: str, session_id: str) -> datetime: ...
+    def heartbeat(self, *, user_id: str, session_id: str) -> datetime:
+        """Mark the client present; also charges a minute that started since the last charge."""
 
     @abstractmethod
     def credits(self, *, user_id: str) -> Credits: ...

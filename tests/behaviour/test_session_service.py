@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,10 +23,10 @@ from shared.errors import (
     NotFound,
     ValidationFailed,
 )
-from shared.models.sessions import ListSessionsQuery, Session, StartSessionRequest
+from shared.models.sessions import ListSessionsQuery, ScheduleSessionRequest, Session, StartSessionRequest
 from shared.models.users import Credits, UserDocument
 from shared.services.memory import InMemorySessionService
-from shared.services.sessions import Idempotency, SessionService
+from shared.services.sessions import Idempotency, SessionService, SessionTimers
 from shared.settings import Settings
 from shared.statuses import SessionAction, SessionStatus
 
@@ -441,3 +441,99 @@ def test_zero_credits_cannot_start(adapter: Adapter) -> None:
     assert caught.value.http_status == 402
     assert adapter.service.get_live(user_id=user_id) is None
     assert adapter.service.list(user_id=user_id, query=ListSessionsQuery()).total == 0
+
+
+# -- metering --------------------------------------------------------------------------------------
+
+
+def test_ending_charges_every_started_minute_once(service: SessionService) -> None:
+    user_id = uid()
+    before = service.credits(user_id=user_id).remaining
+    session = service.start(user_id=user_id, request=request())
+    service.heartbeat(user_id=user_id, session_id=session.id)
+    ended = end(service, user_id, session)
+    assert ended.credits_used >= 1, "the first minute started at once"
+    assert ended.credits_after == before - ended.credits_used
+    assert service.credits(user_id=user_id) == Credits(
+        remaining=before - ended.credits_used, used=ended.credits_used
+    )
+
+
+# -- scheduled sessions -----------------------------------------------------------------------------
+
+
+class RecordingTimers(SessionTimers):
+    def __init__(self) -> None:
+        self.planned: list[tuple[str, SessionStatus, int, int]] = []
+
+    def plan(self, session: Session) -> None:
+        self.planned.append((session.id, session.status, session.timer_generation, session.schedule_revision))
+
+
+def scheduling(**fields: Any) -> ScheduleSessionRequest:
+    at = datetime.now(UTC) + timedelta(hours=1)
+    return ScheduleSessionRequest.model_validate(
+        {"avatar": "alex", "duration": 30, "scheduledAt": at.isoformat(), **fields}
+    )
+
+
+def test_schedule_upcoming_reschedule_and_start(service: SessionService) -> None:
+    timers = RecordingTimers()
+    service.timers = timers
+    user_id = uid()
+    later = service.schedule(user_id=user_id, request=scheduling(timezone="Europe/Paris"))
+    sooner = service.schedule(
+        user_id=user_id,
+        request=scheduling(scheduledAt=(datetime.now(UTC) + timedelta(minutes=20)).isoformat()),
+    )
+    service.schedule(user_id=uid(), request=scheduling())  # someone else's
+    assert later.status is SessionStatus.PENDING and later.session_type == "scheduled"
+    assert service.get_live(user_id=user_id) is None
+    assert [s.id for s in service.upcoming(user_id=user_id)] == [sooner.id, later.id]
+
+    moved_to = datetime.now(UTC) + timedelta(hours=2)
+    moved = service.reschedule(user_id=user_id, session_id=later.id, scheduled_at=moved_to)
+    assert moved.schedule_revision == 1 and moved.scheduled_at is not None
+    assert abs((moved.scheduled_at - moved_to).total_seconds()) < 0.001
+    with pytest.raises(NotFound):
+        service.reschedule(user_id=uid(), session_id=later.id, scheduled_at=moved_to)
+
+    started = service.act(user_id=user_id, session_id=sooner.id, action=SessionAction.START)
+    assert started.status is SessionStatus.ACTIVE and started.started_at is not None
+    live = service.get_live(user_id=user_id)
+    assert live is not None and live.id == sooner.id
+    with pytest.raises(Conflict):
+        service.act(user_id=user_id, session_id=later.id, action=SessionAction.START)
+    with pytest.raises(InvalidStateTransition):
+        service.reschedule(user_id=user_id, session_id=sooner.id, scheduled_at=moved_to)
+    assert [s.id for s in service.upcoming(user_id=user_id)] == [later.id]
+
+    # Timers were planned for each new schedule, the reschedule and the start, nothing else.
+    mine = [(sid, status, rev) for sid, status, _, rev in timers.planned if sid in (later.id, sooner.id)]
+    assert mine == [
+        (later.id, SessionStatus.PENDING, 0),
+        (sooner.id, SessionStatus.PENDING, 0),
+        (later.id, SessionStatus.PENDING, 1),
+        (sooner.id, SessionStatus.ACTIVE, 0),
+    ]
+
+
+def test_pause_plans_nothing_and_resume_plans_a_new_generation(service: SessionService) -> None:
+    timers = RecordingTimers()
+    service.timers = timers
+    user_id = uid()
+    session = service.start(user_id=user_id, request=request())
+    service.act(user_id=user_id, session_id=session.id, action=SessionAction.PAUSE)
+    resumed = service.act(user_id=user_id, session_id=session.id, action=SessionAction.RESUME)
+    end(service, user_id, session)
+    assert [(s, g) for _, s, g, _ in timers.planned] == [
+        (SessionStatus.ACTIVE, 1),
+        (SessionStatus.ACTIVE, resumed.timer_generation),
+    ]
+    assert resumed.timer_generation == 3
+
+
+def test_scheduling_in_the_past_is_rejected(service: SessionService) -> None:
+    past = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    with pytest.raises(ValidationFailed):
+        service.schedule(user_id=uid(), request=scheduling(scheduledAt=past))

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from backend.api import ROUTES
 from shared.models.base import ApiModel, EmptyRequest, Pagination
+from shared.models.credits import GrantCreditsRequest
 from shared.models.messages import ExportQuery, PostMessageRequest, TranscriptQuery
 from shared.models.safety import (
     AlertListQuery,
@@ -22,10 +23,13 @@ from shared.models.sessions import (
     EndSessionRequest,
     HeartbeatResponse,
     ListSessionsQuery,
+    RescheduleRequest,
+    ScheduleSessionRequest,
     Session,
     SessionPaths,
     StartSessionRequest,
 )
+from shared.models.users import PushTokenRequest
 from shared.statuses import SessionStatus
 
 T0 = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -44,6 +48,10 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     AlertListQuery: {"status": "active"},
     ReferralReportQuery: {"year": 2026},
     TrustedContactsRequest: {"contacts": [{"name": "Sam", "email": "sam@example.test"}]},
+    ScheduleSessionRequest: {"avatar": "alex", "duration": 30, "scheduledAt": "2030-01-02T15:00:00Z"},
+    RescheduleRequest: {"scheduledAt": "2030-01-02T15:00:00+01:00"},
+    GrantCreditsRequest: {"delta": 10, "reason": "goodwill"},
+    PushTokenRequest: {"fcmToken": "device-token"},
 }
 
 

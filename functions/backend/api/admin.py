@@ -6,8 +6,9 @@ from backend.clients import firestore_client
 from backend.http.routing import API_PREFIX, Call, Route
 from backend.services import session_service
 from backend.store import safety
-from shared.errors import InvalidStateTransition, NotFound
+from shared.errors import IdempotencyKeyReused, InsufficientCredits, InvalidStateTransition, NotFound
 from shared.models.base import EmptyRequest, Pagination
+from shared.models.credits import GrantCreditsRequest, GrantCreditsResponse
 from shared.models.safety import (
     AlertListQuery,
     AlertListResponse,
@@ -17,6 +18,7 @@ from shared.models.safety import (
     ReferralReportQuery,
 )
 from shared.models.sessions import ListSessionsQuery, SessionListResponse, SessionResponse
+from shared.models.users import Credits
 
 GROUP = "admin"
 
@@ -67,6 +69,44 @@ def referrals(call: Call) -> ReferralReport:
     return ReferralReport(year=year, **safety.referral_counts(firestore_client(), year))
 
 
+def grant(call: Call) -> GrantCreditsResponse:
+    """Add (or, negative, remove) credits with a ledger entry; live sessions get their new end."""
+    from backend import logs
+    from backend.store.credits import grant_credits
+    from shared.settings import get_settings
+
+    body: GrantCreditsRequest = call.body
+    user_id = call.params["uid"]
+    _ensure_user_exists(user_id)
+    before, after = grant_credits(
+        db=firestore_client(),
+        user_id=user_id,
+        delta=body.delta,
+        reason=body.reason,
+        actor=f"admin:{call.uid}",
+        settings=get_settings(),
+        idempotency=call.idempotency,
+        idempotency_owner=call.uid,
+    )
+    logs.info("credits granted", userId=user_id, delta=body.delta, admin=call.uid)
+    used = session_service().credits(user_id=user_id).used
+    return GrantCreditsResponse(
+        user_id=user_id, before=before, after=after, credits=Credits(remaining=after, used=used)
+    )
+
+
+def _ensure_user_exists(user_id: str) -> None:
+    """Only accounts of this project get credits (a typo must not create a stray user document)."""
+    from firebase_admin import auth
+
+    from backend.clients import firebase_app
+
+    try:
+        auth.get_user(user_id, app=firebase_app())
+    except auth.UserNotFoundError:
+        raise NotFound("No user with this uid.") from None
+
+
 ALERTS = f"{API_PREFIX}/admin/crisis-alerts"
 
 ROUTES: tuple[Route, ...] = (
@@ -89,6 +129,18 @@ ROUTES: tuple[Route, ...] = (
         SessionResponse,
         access="admin",
         errors=(NotFound,),
+    ),
+    Route(
+        "POST",
+        f"{API_PREFIX}/admin/users/{{uid}}/credits",
+        grant,
+        "Grant (or remove) a user's credits, with a ledger entry",
+        GROUP,
+        GrantCreditsResponse,
+        body=GrantCreditsRequest,
+        access="admin",
+        idempotent=True,
+        errors=(NotFound, InsufficientCredits, IdempotencyKeyReused),
     ),
     Route(
         "GET",

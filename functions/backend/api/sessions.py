@@ -5,6 +5,7 @@ from __future__ import annotations
 from backend.http.routing import API_PREFIX, Call, Route
 from backend.services import session_service
 from shared.errors import (
+    ApiError,
     Conflict,
     IdempotencyKeyReused,
     InsufficientCredits,
@@ -17,9 +18,12 @@ from shared.models.sessions import (
     EndSessionRequest,
     HeartbeatResponse,
     ListSessionsQuery,
+    RescheduleRequest,
+    ScheduleSessionRequest,
     SessionListResponse,
     SessionResponse,
     StartSessionRequest,
+    UpcomingSessionsResponse,
 )
 from shared.statuses import SessionAction
 
@@ -29,6 +33,26 @@ BASE = f"{API_PREFIX}/sessions"
 
 def start(call: Call) -> SessionResponse:
     session = session_service().start(user_id=call.uid, request=call.body, idempotency=call.idempotency)
+    return SessionResponse(session=session)
+
+
+def schedule(call: Call) -> SessionResponse:
+    session = session_service().schedule(user_id=call.uid, request=call.body, idempotency=call.idempotency)
+    return SessionResponse(session=session)
+
+
+def upcoming(call: Call) -> UpcomingSessionsResponse:
+    return UpcomingSessionsResponse(sessions=session_service().upcoming(user_id=call.uid))
+
+
+def reschedule(call: Call) -> SessionResponse:
+    body: RescheduleRequest = call.body
+    session = session_service().reschedule(
+        user_id=call.uid,
+        session_id=call.params["sessionId"],
+        scheduled_at=body.scheduled_at,
+        idempotency=call.idempotency,
+    )
     return SessionResponse(session=session)
 
 
@@ -63,7 +87,9 @@ def end(call: Call) -> SessionResponse:
     return SessionResponse(session=session)
 
 
-def _action(action: SessionAction) -> Route:
+def _action(
+    action: SessionAction, summary: str | None = None, errors: tuple[type[ApiError], ...] = ()
+) -> Route:
     def handler(call: Call) -> SessionResponse:
         session = session_service().act(
             user_id=call.uid,
@@ -77,12 +103,12 @@ def _action(action: SessionAction) -> Route:
         "POST",
         f"{BASE}/{{sessionId}}/{action.value}",
         handler,
-        f"{action.value.capitalize()} a session",
+        summary or f"{action.value.capitalize()} a session",
         GROUP,
         SessionResponse,
         body=EmptyRequest,
         idempotent=True,
-        errors=(NotFound, InvalidStateTransition, IdempotencyKeyReused),
+        errors=(NotFound, InvalidStateTransition, IdempotencyKeyReused, *errors),
     )
 
 
@@ -105,6 +131,26 @@ ROUTES: tuple[Route, ...] = (
         idempotent=True,
         errors=(InsufficientCredits, Conflict, IdempotencyKeyReused),
     ),
+    Route(
+        "POST",
+        f"{BASE}/schedule",
+        schedule,
+        "Schedule a session for later (pending, with reminders)",
+        GROUP,
+        SessionResponse,
+        body=ScheduleSessionRequest,
+        status=201,
+        idempotent=True,
+        errors=(IdempotencyKeyReused,),
+    ),
+    Route(
+        "GET",
+        f"{BASE}/upcoming",
+        upcoming,
+        "The caller's pending scheduled sessions, soonest first",
+        GROUP,
+        UpcomingSessionsResponse,
+    ),
     Route("GET", f"{BASE}/active", active, "The caller's live session, if any", GROUP, ActiveSessionResponse),
     Route(
         "GET",
@@ -124,6 +170,22 @@ ROUTES: tuple[Route, ...] = (
         GROUP,
         SessionResponse,
         body=EndSessionRequest,
+        idempotent=True,
+        errors=(NotFound, InvalidStateTransition, IdempotencyKeyReused),
+    ),
+    _action(
+        SessionAction.START,
+        "Start a scheduled (pending) session",
+        errors=(InsufficientCredits, Conflict),
+    ),
+    Route(
+        "POST",
+        f"{BASE}/{{sessionId}}/reschedule",
+        reschedule,
+        "Move a pending session to another time (its reminders move with it)",
+        GROUP,
+        SessionResponse,
+        body=RescheduleRequest,
         idempotent=True,
         errors=(NotFound, InvalidStateTransition, IdempotencyKeyReused),
     ),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from backend.clients import firestore_client
 from backend.http.routing import API_PREFIX, Call, Route
 from backend.services import session_service
-from backend.store.users import read_user, replace_trusted_contacts
+from backend.store.users import read_user, replace_trusted_contacts, set_fcm_token
 from shared.models.safety import TrustedContactsRequest, TrustedContactsResponse
-from shared.models.users import CreditsResponse
+from shared.models.users import CreditsResponse, PushTokenRequest, PushTokenResponse
 from shared.settings import get_settings
 
 GROUP = "users"
@@ -27,6 +27,13 @@ def put_contacts(call: Call) -> TrustedContactsResponse:
     body: TrustedContactsRequest = call.body
     user = replace_trusted_contacts(firestore_client(), call.uid, body.contacts, get_settings())
     return TrustedContactsResponse(contacts=user.trusted_contacts)
+
+
+def put_push_token(call: Call) -> PushTokenResponse:
+    """The app registers its FCM token here; scheduled-session reminders are pushed to it."""
+    body: PushTokenRequest = call.body
+    user = set_fcm_token(firestore_client(), call.uid, body.fcm_token, get_settings())
+    return PushTokenResponse(fcm_token=user.fcm_token)
 
 
 ROUTES: tuple[Route, ...] = (
@@ -49,5 +56,14 @@ ROUTES: tuple[Route, ...] = (
         GROUP,
         TrustedContactsResponse,
         body=TrustedContactsRequest,
+    ),
+    Route(
+        "PUT",
+        f"{API_PREFIX}/user/push-token",
+        put_push_token,
+        "Set (or with null remove) the app's FCM token for reminders",
+        GROUP,
+        PushTokenResponse,
+        body=PushTokenRequest,
     ),
 )

@@ -1,50 +1,55 @@
 """Credit grants: one transaction changes `users/{uid}.credits.remaining` and writes its ledger entry.
 
-Shared by the ops CLI (`sessions-ops grant-credits`) and, later, an admin HTTP endpoint.
+Shared by the ops CLI (`sessions-ops grant-credits`) and the admin endpoint
+(`POST /api/v1/admin/users/{uid}/credits`). One optimistic commit (backend/store/writes.py): the
+balance, its ledger entry and the user's live sessions change together or not at all. A grant moves
+the end of those sessions, so the same commit refreshes their `creditsRemaining` and warning and bumps
+their timer generation; their timers are planned again after it (the old ones then no-op).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING, cast
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from backend.store.documents import USERS, from_document, to_document
+from backend.store.documents import IDEMPOTENCY, SESSIONS, USERS, from_document, to_document
+from backend.store.writes import LEDGER, commit_unchanged, put_unchanged
 from shared.clock import utcnow
 from shared.errors import InsufficientCredits, ValidationFailed
 from shared.lifecycle import new_user
-from shared.models.base import ApiModel
+from shared.metering import low_credit_warning
+from shared.models.credits import MAX_REASON_LENGTH, LedgerEntry
+from shared.models.sessions import Session
 from shared.models.users import Credits, UserDocument
+from shared.services.sessions import Idempotency, SessionTimers
 from shared.settings import Settings
+from shared.statuses import LIVE, SessionStatus
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Client, Transaction
+    from google.cloud.firestore import Client, WriteBatch
 
-LEDGER = "ledger"
-MAX_REASON_LENGTH = 500
-
-
-class LedgerEntry(ApiModel):
-    """A row of `users/{uid}/ledger`: one change of the user's credit balance."""
-
-    delta: int
-    reason: str
-    before: int
-    after: int
-    at: datetime
-    actor: str
-    session_id: str | None = None
+__all__ = ["LEDGER", "MAX_REASON_LENGTH", "LedgerEntry", "grant_credits"]
 
 
 def grant_credits(
-    *, db: Client, user_id: str, delta: int, reason: str, actor: str, settings: Settings
+    *,
+    db: Client,
+    user_id: str,
+    delta: int,
+    reason: str,
+    actor: str,
+    settings: Settings,
+    timers: SessionTimers | None = None,
+    idempotency: Idempotency | None = None,
+    idempotency_owner: str | None = None,
 ) -> tuple[int, int]:
     """Add `delta` (negative to remove) to the user's remaining credits; return (before, after).
 
     A missing user document is created with the configured starting grant first. The balance never
-    goes below zero: such a change raises InsufficientCredits and writes nothing.
+    goes below zero: such a change raises InsufficientCredits and writes nothing. With `idempotency`
+    (an admin's Idempotency-Key, kept under `idempotency_owner`) a retried grant replays its first
+    result instead of granting twice.
     """
-    from google.cloud import firestore
-
     reason = reason.strip()
     if delta == 0:
         raise ValidationFailed("The credit delta must not be zero.", details=[{"field": "delta"}])
@@ -55,11 +60,20 @@ def grant_credits(
     if not user_id:
         raise ValidationFailed("A user id is required.", details=[{"field": "userId"}])
     user_ref = db.collection(USERS).document(user_id)
+    record_ref = None
+    if idempotency is not None:
+        owner = db.collection(USERS).document(idempotency_owner or actor)
+        record_ref = owner.collection(IDEMPOTENCY).document(idempotency.record_id)
 
-    @firestore.transactional
-    def run(transaction: Transaction) -> tuple[int, int]:
+    def step(batch: WriteBatch) -> tuple[int, int, list[Session]]:
         now = utcnow()
-        snapshot = user_ref.get(transaction=transaction)
+        if record_ref is not None and idempotency is not None:
+            record = record_ref.get()
+            if record.exists:
+                stored = record.to_dict() or {}
+                idempotency.check(stored.get("fingerprint", ""))
+                return int(stored["result"]["before"]), int(stored["result"]["after"]), []
+        snapshot = user_ref.get()
         if snapshot.exists:
             user = from_document(UserDocument, snapshot.to_dict())
         else:
@@ -74,8 +88,61 @@ def grant_credits(
         credits = Credits(remaining=after, used=user.credits.used)
         updated = user.model_copy(update={"credits": credits, "updated_at": now})
         entry = LedgerEntry(delta=delta, reason=reason, before=before, after=after, at=now, actor=actor)
-        transaction.set(user_ref, to_document(UserDocument.model_validate(updated.model_dump())))
-        transaction.set(user_ref.collection(LEDGER).document(), to_document(entry))
-        return before, after
+        put_unchanged(
+            db, batch, user_ref, snapshot, to_document(UserDocument.model_validate(updated.model_dump()))
+        )
+        batch.create(user_ref.collection(LEDGER).document(), to_document(entry))
+        # The live sessions whose end this moves: their balance, warning and timer generation.
+        moved = []
+        refs = [db.collection(SESSIONS).document(sid) for sid in user.live_session_ids]
+        for found in db.get_all(refs) if refs else []:
+            if not found.exists:
+                continue
+            session = from_document(Session, found.to_dict(), id=found.id)
+            if session.status not in LIVE:
+                continue
+            warning = low_credit_warning(after, settings.low_credit_warning_minutes)
+            session = session.model_copy(
+                update={
+                    "credits_remaining": after,
+                    "warning": warning,
+                    "timer_generation": session.timer_generation + 1,
+                    "updated_at": now,
+                }
+            )
+            batch.update(
+                found.reference,
+                {
+                    "creditsRemaining": after,
+                    "warning": to_document(warning) if warning is not None else None,
+                    "timerGeneration": session.timer_generation,
+                    "updatedAt": now,
+                },
+                option=db.write_option(last_update_time=found.update_time),
+            )
+            moved.append(session)
+        if record_ref is not None and idempotency is not None:
+            batch.create(
+                record_ref,
+                {
+                    "fingerprint": idempotency.fingerprint,
+                    "result": {"before": before, "after": after},
+                    "createdAt": now,
+                    "expiresAt": now + timedelta(hours=settings.idempotency_ttl_hours),
+                },
+            )
+        return before, after, moved
 
-    return cast("tuple[int, int]", run(db.transaction()))
+    before, after, moved = commit_unchanged(db, step)
+    if moved:
+        planner = timers if timers is not None else _cloud_timers(settings)
+        for session in moved:
+            if session.status is SessionStatus.ACTIVE:
+                planner.plan(session)
+    return before, after
+
+
+def _cloud_timers(settings: Settings) -> SessionTimers:
+    from backend.timers import CloudTasksTimers
+
+    return CloudTasksTimers(settings=settings)

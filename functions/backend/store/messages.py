@@ -82,6 +82,16 @@ class FirestoreMessageStore(MessageStore):
         self.messages(message.session_id).document(message.id).set(to_document(message, exclude={"id"}))
         cache.remember(message)
 
+    def meter(self, session: Session) -> Session:
+        from backend.store.metering import charge
+        from shared.clock import utcnow
+        from shared.metering import charge_due
+
+        if not charge_due(session, utcnow()):  # the usual case: no transaction, no extra read
+            return session
+        result = charge(self.db, session.id, settings=self.settings, seen=True, user_id=session.user_id)
+        return session if result is None else result.session
+
     def set_ai_typing(self, session_id: str, typing: bool) -> None:
         self._session_ref(session_id).update({"aiTyping": typing})
 

@@ -5,31 +5,40 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from backend.store import cache
+from backend.store import cache, metering
 from backend.store.documents import (
-    EVENTS,
     IDEMPOTENCY,
     SESSIONS,
     USERS,
     from_document,
-    to_document,
 )
+from backend.store.writes import write_change
 from shared.clock import utcnow
 from shared.errors import NotFound
-from shared.lifecycle import Change, apply_action, ensure_live, needs_user, new_user, start_instant
-from shared.models.sessions import ListSessionsQuery, Session, StartSessionRequest
+from shared.lifecycle import (
+    Change,
+    ensure_live,
+    metered_action,
+    needs_timers,
+    new_user,
+    reschedule,
+    schedule_session,
+    start_instant,
+)
+from shared.metering import charge_due
+from shared.models.sessions import ListSessionsQuery, ScheduleSessionRequest, Session, StartSessionRequest
 from shared.models.users import Credits, UserDocument
-from shared.services.sessions import Idempotency, SessionPage, SessionService
+from shared.services.sessions import Idempotency, SessionPage, SessionService, SessionTimers
 from shared.settings import Settings
-from shared.statuses import SessionAction
+from shared.statuses import SessionAction, SessionStatus
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, Transaction
 
 
 class FirestoreSessionService(SessionService):
-    def __init__(self, *, settings: Settings, db: Client) -> None:
-        super().__init__(settings=settings)
+    def __init__(self, *, settings: Settings, db: Client, timers: SessionTimers | None = None) -> None:
+        super().__init__(settings=settings, timers=timers)
         self.db = db
 
     # -- helpers -------------------------------------------------------------------------
@@ -69,11 +78,7 @@ class FirestoreSessionService(SessionService):
         idempotency: Idempotency | None,
         now: datetime,
     ) -> Session:
-        session_ref = self._session_ref(change.session.id)
-        transaction.set(session_ref, to_document(change.session, exclude={"id"}))
-        transaction.set(session_ref.collection(EVENTS).document(), to_document(change.event))
-        if change.user is not None:
-            transaction.set(self._user_ref(user_id), to_document(change.user))
+        write_change(self.db, transaction, user_id, change)
         if idempotency is not None:
             transaction.set(
                 self._idempotency_ref(user_id, idempotency),
@@ -119,10 +124,88 @@ class FirestoreSessionService(SessionService):
                 avatar=avatar,
                 now=now,
                 max_live_sessions=self.settings.max_live_sessions_per_user,
+                rules=self.rules,
             )
             return self._write(transaction, user_id, change, idempotency, now)
 
-        return cast(Session, run(self.db.transaction()))
+        return self._planned(None, cast(Session, run(self.db.transaction())))
+
+    def _planned(self, before: Session | None, after: Session) -> Session:
+        """Plan the timers a committed change asks for (never for a replayed idempotent result)."""
+        if needs_timers(before, after):
+            self.timers.plan(after)
+        return after
+
+    def schedule(
+        self, *, user_id: str, request: ScheduleSessionRequest, idempotency: Idempotency | None = None
+    ) -> Session:
+        from google.cloud import firestore
+
+        avatar = self.avatar(request.avatar)
+        session_id = self.db.collection(SESSIONS).document().id
+
+        @firestore.transactional
+        def run(transaction: Transaction) -> tuple[Session, bool]:
+            if (replayed := self._replay(transaction, user_id, idempotency)) is not None:
+                return replayed, False
+            now = utcnow()
+            user_snapshot = self._user_ref(user_id).get(transaction=transaction)
+            user = (
+                from_document(UserDocument, user_snapshot.to_dict())
+                if user_snapshot.exists
+                else new_user(now=now, starting_credits=self.settings.starting_credits)
+            )
+            change = schedule_session(
+                user=user,
+                user_id=user_id,
+                session_id=session_id,
+                request=request,
+                avatar=avatar,
+                now=now,
+                rules=self.rules,
+            )
+            if not user_snapshot.exists:  # the first request of a user creates it, with the starting grant
+                change = Change(session=change.session, event=change.event, user=user)
+            return self._write(transaction, user_id, change, idempotency, now), True
+
+        session, created = cast("tuple[Session, bool]", run(self.db.transaction()))
+        return self._planned(None, session) if created else session
+
+    def upcoming(self, *, user_id: str, limit: int = 50) -> list[Session]:
+        from google.cloud.firestore import FieldFilter
+
+        query = (
+            self.db.collection(SESSIONS)
+            .where(filter=FieldFilter("userId", "==", user_id))
+            .where(filter=FieldFilter("status", "==", SessionStatus.PENDING.value))
+            .order_by("scheduledAt")
+            .limit(limit)
+        )
+        return [from_document(Session, doc.to_dict(), id=doc.id) for doc in query.get()]
+
+    def reschedule(
+        self,
+        *,
+        user_id: str,
+        session_id: str,
+        scheduled_at: datetime,
+        idempotency: Idempotency | None = None,
+    ) -> Session:
+        from google.cloud import firestore
+
+        @firestore.transactional
+        def run(transaction: Transaction) -> tuple[Session | None, Session]:
+            if (replayed := self._replay(transaction, user_id, idempotency)) is not None:
+                return replayed, replayed
+            session = self._owned(self._load(session_id, transaction), user_id)
+            now = utcnow()
+            change = reschedule(
+                session=session, scheduled_at=scheduled_at, actor=user_id, now=now, rules=self.rules
+            )
+            return session, self._write(transaction, user_id, change, idempotency, now)
+
+        before, after = cast("tuple[Session | None, Session]", run(self.db.transaction()))
+        return self._planned(before, after)
 
     def get(self, *, user_id: str, session_id: str, is_admin: bool = False) -> Session:
         return self._owned(self._load(session_id), user_id, is_admin)
@@ -163,31 +246,40 @@ class FirestoreSessionService(SessionService):
         from google.cloud import firestore
 
         @firestore.transactional
-        def run(transaction: Transaction) -> Session:
+        def run(transaction: Transaction) -> tuple[Session | None, Session]:
             if (replayed := self._replay(transaction, user_id, idempotency)) is not None:
-                return replayed
+                return replayed, replayed
             session = self._owned(self._load(session_id, transaction), user_id)
             now = utcnow()
-            user = self._read_user(session.user_id, now, transaction) if needs_user(action) else None
-            change = apply_action(
+            # Every action of a live session charges it up to now, so it reads the balance too.
+            change = metered_action(
                 session=session,
+                user=self._read_user(session.user_id, now, transaction),
                 action=action,
                 actor=user_id,
                 now=now,
-                user=user,
+                rules=self.rules,
+                max_live_sessions=self.settings.max_live_sessions_per_user,
                 reason=reason,
                 user_rating=user_rating,
             )
-            return self._write(transaction, session.user_id, change, idempotency, now)
+            return session, self._write(transaction, session.user_id, change, idempotency, now)
 
-        result = cast(Session, run(self.db.transaction()))
+        before, after = cast("tuple[Session | None, Session]", run(self.db.transaction()))
         cache.invalidate(session_id)  # the message path must see the new status at once
-        return result
+        return self._planned(before, after)
 
     def heartbeat(self, *, user_id: str, session_id: str) -> datetime:
         session = self._owned(self._load(session_id), user_id)
         ensure_live(session, "heartbeat")
         now = utcnow()
+        if charge_due(session, now):
+            # A new minute started (about once per minute): charge it (one optimistic commit).
+            result = metering.charge(
+                self.db, session_id, settings=self.settings, seen=True, user_id=session.user_id
+            )
+            if result is not None:
+                return result.at
         self._session_ref(session_id).update({"lastSeenAt": now})
         return now
 

@@ -45,3 +45,26 @@ def replace_trusted_contacts(
 
     result: UserDocument = run(db.transaction())
     return result
+
+
+def set_fcm_token(db: Client, uid: str, token: str | None, settings: Settings) -> UserDocument:
+    """Store (or with None remove) the app's FCM token; reminders are pushed to it."""
+    from google.cloud import firestore
+
+    ref = db.collection(USERS).document(uid)
+
+    @firestore.transactional
+    def run(transaction: Transaction) -> UserDocument:
+        snapshot = ref.get(transaction=transaction)
+        now = utcnow()
+        user = (
+            from_document(UserDocument, snapshot.to_dict())
+            if snapshot.exists
+            else new_user(now=now, starting_credits=settings.starting_credits)
+        )
+        updated = user.model_copy(update={"fcm_token": token, "updated_at": now})
+        transaction.set(ref, to_document(updated))
+        return updated
+
+    result: UserDocument = run(db.transaction())
+    return result

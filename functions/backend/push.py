@@ -1,0 +1,21 @@
+"""FCM pushes to a user's app. A dry run on the emulators (there is no FCM offline); never raises."""
+
+from __future__ import annotations
+
+from backend import logs
+
+
+def send_push(token: str, *, title: str, body: str, data: dict[str, str] | None = None) -> bool:
+    from firebase_admin import messaging
+
+    from backend.clients import emulated, firebase_app
+
+    message = messaging.Message(
+        token=token, notification=messaging.Notification(title=title, body=body), data=data or {}
+    )
+    try:
+        messaging.send(message, dry_run=emulated(), app=firebase_app())
+    except Exception as exc:  # the notification document is the record; a push is best effort
+        logs.warning("FCM not sent", errorType=type(exc).__name__)
+        return False
+    return True

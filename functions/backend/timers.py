@@ -1,0 +1,170 @@
+"""Session timers on Cloud Tasks: the end and low-credit warning of active sessions, the reminders and
+the `missed` check of pending ones (docs/credits-and-scheduling.md).
+
+Task ids are deterministic, derived from the state they were planned for: the timer generation of an
+active session, the scheduledAt epoch and reschedule revision of a pending one. Planning the same state
+twice is a no-op (Cloud Tasks refuses a second task with an id it has seen), and a task planned for an
+older state finds the session changed when it runs and does nothing.
+
+Every payload carries its due time (`dueAt`, epoch seconds). Cloud Tasks honours scheduleTime, but
+the Tasks emulator dispatches at once, so a handler called early waits (`wait_until_due`): it sleeps
+when the due time is at most EARLY_WAIT_SECONDS away and otherwise raises NotDueYet, so that the queue
+retries it with backoff (the queues' max backoff equals that window, so the handler always ends up
+sleeping to the exact time). Cloud Tasks also refuses a scheduleTime more than 30 days ahead: a task
+due later is scheduled 29 days ahead and, when it arrives, enqueues itself again ("hops").
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from backend import logs
+from shared.clock import utcnow
+from shared.metering import TimerKind, timers_for
+from shared.models.sessions import Session
+from shared.scheduling import missed_at, reminders_for
+from shared.services.sessions import SessionTimers
+from shared.settings import Settings
+from shared.statuses import SessionStatus
+
+SESSION_TIMER_FUNCTION = "sessionTimer"
+REMINDER_FUNCTION = "sessionReminder"
+MISSED_FUNCTION = "sessionMissed"
+# A task delivered at most this early sleeps until due; the queues' max backoff is the same.
+EARLY_WAIT_SECONDS = 10.0
+MAX_SCHEDULE_AHEAD = timedelta(days=29)
+
+
+class NotDueYet(Exception):
+    """The task arrived early (the emulator ignores scheduleTime): let the queue retry it later."""
+
+
+def timer_task_id(session_id: str, kind: str, generation: int, minute: int = 0) -> str:
+    suffix = f"-m{minute}" if kind == "tick" else ""
+    return f"{kind}-{session_id}-g{generation}{suffix}"
+
+
+def epoch(when: datetime) -> int:
+    return int(when.timestamp())
+
+
+def reminder_task_id(session_id: str, scheduled_epoch: int, revision: int, lead: int) -> str:
+    return f"remind-{session_id}-{scheduled_epoch}-r{revision}-l{lead}"
+
+
+def missed_task_id(session_id: str, scheduled_epoch: int, revision: int) -> str:
+    return f"missed-{session_id}-{scheduled_epoch}-r{revision}"
+
+
+def schedule_task(function: str, data: dict[str, Any], *, task_id: str, due: datetime) -> bool:
+    """Enqueue `data` for `function` to run at `due`; False when this task id was already planned."""
+    from backend.tasks import enqueue
+
+    now = utcnow()
+    not_before = min(due, now + MAX_SCHEDULE_AHEAD)
+    payload = {**data, "taskId": task_id, "dueAt": due.timestamp(), "notBefore": not_before.timestamp()}
+    return enqueue(function, payload, task_id=task_id, schedule_time=not_before.astimezone(UTC))
+
+
+def wait_until_due(function: str, data: dict[str, Any], *, is_stale: Callable[[], bool]) -> bool:
+    """Called first by every timer handler. True: run now (after sleeping to the due time if needed).
+    False: drop the task (its session changed, or it was re-enqueued as a hop toward a far due time).
+    Raises NotDueYet when delivered more than EARLY_WAIT_SECONDS early."""
+    now = time.time()
+    due = float(data["dueAt"])
+    not_before = float(data.get("notBefore") or due)
+    if not_before - now > EARLY_WAIT_SECONDS:
+        if is_stale():  # don't keep retrying a task that will no-op anyway
+            return False
+        raise NotDueYet(f"due in {not_before - now:.1f} s")
+    if due - now > EARLY_WAIT_SECONDS:
+        if is_stale():
+            return False
+        base = str(data.get("taskId") or "task")
+        hop = datetime.fromtimestamp(min(due, now + MAX_SCHEDULE_AHEAD.total_seconds()), UTC)
+        rest = {k: v for k, v in data.items() if k not in ("taskId", "dueAt", "notBefore")}
+        schedule_task(function, rest, task_id=f"{base}-h{epoch(hop)}", due=datetime.fromtimestamp(due, UTC))
+        return False
+    time.sleep(max(0.0, due - time.time()))
+    return True
+
+
+def _no_task_queue() -> bool:
+    """On the emulators without the Tasks emulator's address (the ops CLI in a plain shell) there is no
+    queue to plan on: skip, instead of trying the real Cloud Tasks API offline. The functions emulator
+    always sets it for the functions."""
+    from backend.clients import emulated
+
+    return emulated() and not os.environ.get("CLOUD_TASKS_EMULATOR_HOST")
+
+
+class CloudTasksTimers(SessionTimers):
+    """Plans a session's timers as Cloud Tasks after the change that needs them has committed."""
+
+    def __init__(self, *, settings: Settings) -> None:
+        self.settings = settings
+
+    def plan(self, session: Session) -> None:
+        if _no_task_queue():
+            return
+        try:
+            if session.status is SessionStatus.ACTIVE:
+                self._plan_active(session)
+            elif session.status is SessionStatus.PENDING:
+                self._plan_pending(session)
+        except Exception as exc:
+            # The change itself stands; heartbeats, messages and the idle sweep still end the session.
+            logs.error(
+                "session timers not planned",
+                sessionId=session.id,
+                userId=session.user_id,
+                errorType=type(exc).__name__,
+            )
+
+    def _plan_active(self, session: Session, kinds: tuple[TimerKind, ...] = ("end", "tick")) -> None:
+        now = utcnow()
+        generation = session.timer_generation
+        for timer in timers_for(session, now, self.settings.low_credit_warning_minutes, kinds):
+            schedule_task(
+                SESSION_TIMER_FUNCTION,
+                {
+                    "sessionId": session.id,
+                    "kind": timer.kind,
+                    "generation": generation,
+                    "minute": timer.minute,
+                },
+                task_id=timer_task_id(session.id, timer.kind, generation, timer.minute),
+                due=timer.due,
+            )
+
+    def plan_next_tick(self, session: Session) -> None:
+        """After a tick: the next minute's (same generation, so the end timer stays as planned)."""
+        if session.status is SessionStatus.ACTIVE:
+            self._plan_active(session, kinds=("tick",))
+
+    def _plan_pending(self, session: Session) -> None:
+        if session.scheduled_at is None:
+            return
+        now = utcnow()
+        scheduled = epoch(session.scheduled_at)
+        revision = session.schedule_revision
+        identity = {"sessionId": session.id, "scheduledAt": scheduled, "revision": revision}
+        for reminder in reminders_for(session, now, self.settings.reminder_leads):
+            schedule_task(
+                REMINDER_FUNCTION,
+                {**identity, "leadSeconds": reminder.lead_seconds},
+                task_id=reminder_task_id(session.id, scheduled, revision, reminder.lead_seconds),
+                due=reminder.due,
+            )
+        missed = missed_at(session, self.settings.missed_grace_seconds)
+        if missed is not None:
+            schedule_task(
+                MISSED_FUNCTION,
+                identity,
+                task_id=missed_task_id(session.id, scheduled, revision),
+                due=missed,
+            )
