@@ -30,11 +30,21 @@ class _Lease:
 
 
 class LeasedRateLimiter:
-    def __init__(self, *, limit: int, lease_size: int, reserve: Reserve, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        *,
+        limit: int,
+        lease_size: int,
+        reserve: Reserve,
+        clock: Callable[[], float],
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
         self.limit = limit
         self.lease_size = min(lease_size, limit)
         self._reserve = reserve
         self._clock = clock
+        self._on_error = on_error
+        self.reserve_failures = 0
         self._leases: dict[str, _Lease] = {}
         self._lock = threading.Lock()
 
@@ -47,7 +57,15 @@ class LeasedRateLimiter:
                 lease = self._leases[key] = _Lease(window=window, tokens=0)
                 self._forget_old(window)
             if lease.tokens == 0 and not lease.exhausted:
-                lease.tokens = self._reserve(key, window, self.lease_size)
+                try:
+                    lease.tokens = self._reserve(key, window, self.lease_size)
+                except Exception as exc:
+                    # The shared counter could not be reached or was contended: let this one request
+                    # through rather than turn load into errors; the next request tries again.
+                    self.reserve_failures += 1
+                    if self._on_error is not None:
+                        self._on_error(exc)
+                    return
                 lease.exhausted = lease.tokens == 0
             if lease.tokens == 0:
                 retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))

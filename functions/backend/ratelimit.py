@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from backend import logs
 from backend.clients import firestore_client
 from shared.ratelimit import WINDOW_SECONDS, LeasedRateLimiter
 from shared.settings import get_settings
@@ -46,6 +47,19 @@ def limiter() -> LeasedRateLimiter:
     return LeasedRateLimiter(
         limit=settings.rate_limit_per_minute,
         lease_size=settings.rate_limit_lease_size,
-        reserve=reserve_tokens,
+        reserve=_reserve_with_retries,
         clock=time.time,
+        on_error=lambda exc: logs.warning("rate limit reservation failed", errorType=type(exc).__name__),
     )
+
+
+def _reserve_with_retries(key: str, window: int, wanted: int) -> int:
+    """Contended reservations (many first requests at once) are retried briefly before giving up."""
+    from tenacity import Retrying, stop_after_attempt, wait_random_exponential
+
+    for attempt in Retrying(
+        stop=stop_after_attempt(3), wait=wait_random_exponential(multiplier=0.05, max=0.5), reraise=True
+    ):
+        with attempt:
+            return reserve_tokens(key, window, wanted)
+    raise AssertionError("unreachable: tenacity reraises the last error")

@@ -154,3 +154,10 @@ def test_other_users_are_not_rate_limited_by_a_noisy_neighbour(other_user: TestU
     for _ in range(105):
         api.get("/sessions/active")
     assert Api(other_user).get("/sessions/active").status_code == 200
+
+
+def test_concurrent_first_requests_of_a_user_never_fail(api: Api) -> None:
+    """Many first requests at once contend for the rate-limit counter; none may become a 500."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(lambda _: api.get("/sessions/active").status_code, range(10)))
+    assert statuses == [200] * 10

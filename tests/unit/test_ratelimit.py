@@ -151,3 +151,22 @@ def test_concurrent_requests_on_one_instance_stay_within_the_limit() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda _: allowed(limiter, "u1"), range(400)))
     assert sum(results) == 100
+
+
+def test_an_unreachable_counter_lets_requests_through_and_reports_it() -> None:
+    from shared.ratelimit import LeasedRateLimiter
+
+    errors: list[Exception] = []
+    calls = {"n": 0}
+
+    def broken(key: str, window: int, wanted: int) -> int:
+        calls["n"] += 1
+        raise ConnectionError("counter down")
+
+    limiter = LeasedRateLimiter(
+        limit=5, lease_size=5, reserve=broken, clock=lambda: 1000.0, on_error=errors.append
+    )
+    for _ in range(3):
+        limiter.check("user")  # no RateLimited, no crash
+    assert limiter.reserve_failures == 3 and len(errors) == 3
+    assert calls["n"] == 3, "each request tries the counter again; nothing is cached as exhausted"
