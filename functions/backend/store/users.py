@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from backend.store.documents import USERS, from_document, to_document
 from shared.clock import utcnow
@@ -22,10 +22,8 @@ def read_user(db: Client, uid: str, settings: Settings) -> UserDocument:
     return from_document(UserDocument, snapshot.to_dict())
 
 
-def replace_trusted_contacts(
-    db: Client, uid: str, contacts: list[TrustedContact], settings: Settings
-) -> UserDocument:
-    """Replace (not merge) the contacts; a new user document gets the starting grant like any other."""
+def update_user_fields(db: Client, uid: str, fields: dict[str, Any], settings: Settings) -> UserDocument:
+    """Set some of the user document's fields in a transaction; a new user gets the starting grant."""
     from google.cloud import firestore
 
     ref = db.collection(USERS).document(uid)
@@ -39,32 +37,21 @@ def replace_trusted_contacts(
             if snapshot.exists
             else new_user(now=now, starting_credits=settings.starting_credits)
         )
-        updated = user.model_copy(update={"trusted_contacts": contacts, "updated_at": now})
+        updated = user.model_copy(update={**fields, "updated_at": now})
         transaction.set(ref, to_document(updated))
         return updated
 
     result: UserDocument = run(db.transaction())
     return result
+
+
+def replace_trusted_contacts(
+    db: Client, uid: str, contacts: list[TrustedContact], settings: Settings
+) -> UserDocument:
+    """Replace (not merge) the contacts."""
+    return update_user_fields(db, uid, {"trusted_contacts": contacts}, settings)
 
 
 def set_fcm_token(db: Client, uid: str, token: str | None, settings: Settings) -> UserDocument:
     """Store (or with None remove) the app's FCM token; reminders are pushed to it."""
-    from google.cloud import firestore
-
-    ref = db.collection(USERS).document(uid)
-
-    @firestore.transactional
-    def run(transaction: Transaction) -> UserDocument:
-        snapshot = ref.get(transaction=transaction)
-        now = utcnow()
-        user = (
-            from_document(UserDocument, snapshot.to_dict())
-            if snapshot.exists
-            else new_user(now=now, starting_credits=settings.starting_credits)
-        )
-        updated = user.model_copy(update={"fcm_token": token, "updated_at": now})
-        transaction.set(ref, to_document(updated))
-        return updated
-
-    result: UserDocument = run(db.transaction())
-    return result
+    return update_user_fields(db, uid, {"fcm_token": token}, settings)
