@@ -158,12 +158,7 @@ class ConversationService:
         window = self.settings.safety_context_messages
         if not window:
             return screen_message(content)
-        cleared = session.safety_cleared_at
-        context = [
-            m.content
-            for m in recent
-            if m.speaker != AI_SPEAKER and (cleared is None or m.created_at > cleared)
-        ][-window:]
+        context = [m.content for m in screening_window(session, recent)][-window:]
         return screen_message(content, recent_user_messages=context)
 
     def _escalate(self, session: Session, message: Message, screening: Screening) -> Session:
@@ -325,6 +320,13 @@ class _ThrottledWriter:
         service.store.save_message(
             self.reply.model_copy(update={"content": text, "updated_at": service.clock()})
         )
+
+
+def screening_window(session: Session, messages: list[Message]) -> list[Message]:
+    """The messages the safety screen may look back on: the people's, since the last admin clear
+    (so a disclosure an admin has dealt with does not raise the level again)."""
+    cleared = session.safety_cleared_at
+    return [m for m in messages if m.speaker != AI_SPEAKER and (cleared is None or m.created_at > cleared)]
 
 
 class _UnsafeReply(Exception):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from backend.http.routing import API_PREFIX, Call, Route
 from backend.services import message_store, safety_gateway, session_service
+from shared.conversation.turns import screening_window
 from shared.errors import NotFound
 from shared.models.base import EmptyRequest
-from shared.models.messages import AI_SPEAKER
 from shared.models.safety import ScreenRequest, ScreenResponse, SessionSafetyResponse
 from shared.safety.screen import screen_message
 
@@ -24,12 +24,7 @@ def analyze_session(call: Call) -> SessionSafetyResponse:
 
     session = session_service().get(user_id=call.uid, session_id=call.params["sessionId"])
     window = max(1, get_settings().safety_context_messages + 1)
-    cleared = session.safety_cleared_at
-    recent = [
-        m
-        for m in message_store().recent_messages(session.id, window * 3)
-        if m.speaker != AI_SPEAKER and (cleared is None or m.created_at > cleared)
-    ][-window:]
+    recent = screening_window(session, message_store().recent_messages(session.id, window * 3))[-window:]
     if not recent:
         return SessionSafetyResponse(
             level="NORMAL",

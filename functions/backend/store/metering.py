@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from backend import logs
 from backend.store.documents import SESSIONS, USERS, from_document, to_document
+from backend.store.users import user_from_snapshot
 from backend.store.writes import LEDGER, batch_change, commit_unchanged, put_unchanged, write_change
 from shared.clock import utcnow
 from shared.lifecycle import metered_action, new_user
@@ -109,11 +110,7 @@ def charge(
             owner[0] = session.user_id
             session_read, user_read = read_pair(db, session_id, session.user_id)
             session = from_document(Session, session_read.to_dict(), id=session_read.id)
-        user = (
-            from_document(UserDocument, user_read.to_dict())
-            if user_read.exists
-            else new_user(now=now, starting_credits=settings.starting_credits)
-        )
+        user = user_from_snapshot(user_read, now=now, settings=settings)
         result = bill(session=session, user=user, now=now, warn_minutes=rules.warn_minutes, actor=actor)
         if result.end_reason is not None:
             change = metered_action(

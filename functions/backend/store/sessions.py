@@ -12,6 +12,7 @@ from backend.store.documents import (
     USERS,
     from_document,
 )
+from backend.store.users import user_from_snapshot
 from backend.store.writes import write_change
 from shared.clock import utcnow
 from shared.errors import NotFound
@@ -20,7 +21,6 @@ from shared.lifecycle import (
     ensure_live,
     metered_action,
     needs_timers,
-    new_user,
     reschedule,
     schedule_session,
     start_instant,
@@ -54,9 +54,7 @@ class FirestoreSessionService(SessionService):
 
     def _read_user(self, user_id: str, now: datetime, transaction: Any = None) -> UserDocument:
         snapshot = self._user_ref(user_id).get(transaction=transaction)
-        if not snapshot.exists:
-            return new_user(now=now, starting_credits=self.settings.starting_credits)
-        return from_document(UserDocument, snapshot.to_dict())
+        return user_from_snapshot(snapshot, now=now, settings=self.settings)
 
     def _replay(
         self, transaction: Transaction, user_id: str, idempotency: Idempotency | None
@@ -150,11 +148,7 @@ class FirestoreSessionService(SessionService):
                 return replayed, False
             now = utcnow()
             user_snapshot = self._user_ref(user_id).get(transaction=transaction)
-            user = (
-                from_document(UserDocument, user_snapshot.to_dict())
-                if user_snapshot.exists
-                else new_user(now=now, starting_credits=self.settings.starting_credits)
-            )
+            user = user_from_snapshot(user_snapshot, now=now, settings=self.settings)
             change = schedule_session(
                 user=user,
                 user_id=user_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from backend.store.documents import USERS, from_document, to_document
@@ -15,11 +16,15 @@ if TYPE_CHECKING:
     from google.cloud.firestore import Client, Transaction
 
 
-def read_user(db: Client, uid: str, settings: Settings) -> UserDocument:
-    snapshot = db.collection(USERS).document(uid).get()
+def user_from_snapshot(snapshot: Any, *, now: datetime, settings: Settings) -> UserDocument:
+    """The stored user, or the user a first request creates (with the starting grant)."""
     if not snapshot.exists:
-        return new_user(now=utcnow(), starting_credits=settings.starting_credits)
+        return new_user(now=now, starting_credits=settings.starting_credits)
     return from_document(UserDocument, snapshot.to_dict())
+
+
+def read_user(db: Client, uid: str, settings: Settings) -> UserDocument:
+    return user_from_snapshot(db.collection(USERS).document(uid).get(), now=utcnow(), settings=settings)
 
 
 def update_user_fields(db: Client, uid: str, fields: dict[str, Any], settings: Settings) -> UserDocument:
@@ -30,13 +35,8 @@ def update_user_fields(db: Client, uid: str, fields: dict[str, Any], settings: S
 
     @firestore.transactional
     def run(transaction: Transaction) -> UserDocument:
-        snapshot = ref.get(transaction=transaction)
         now = utcnow()
-        user = (
-            from_document(UserDocument, snapshot.to_dict())
-            if snapshot.exists
-            else new_user(now=now, starting_credits=settings.starting_credits)
-        )
+        user = user_from_snapshot(ref.get(transaction=transaction), now=now, settings=settings)
         updated = user.model_copy(update={**fields, "updated_at": now})
         transaction.set(ref, to_document(updated))
         return updated
