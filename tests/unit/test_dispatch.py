@@ -20,6 +20,8 @@ from shared.settings import get_settings
 SECRET = "please-never-echo-this-text"
 UNAVAILABLE = google_errors.ServiceUnavailable("backend down")  # type: ignore[no-untyped-call]
 DEADLINE = google_errors.DeadlineExceeded("slow")  # type: ignore[no-untyped-call]
+ABORTED = google_errors.Aborted("contention")  # type: ignore[no-untyped-call]
+EXHAUSTED = ValueError("Failed to commit transaction in 5 attempts.")
 
 
 class Echo(ApiModel):
@@ -68,6 +70,9 @@ def routes(recorder: Recorder) -> list[Route]:
         public("GET", "/t/unavailable", raising(UNAVAILABLE)),
         public("GET", "/t/deadline", raising(DEADLINE)),
         public("GET", "/t/crash", raising(RuntimeError(SECRET))),
+        public("GET", "/t/aborted", raising(ABORTED)),
+        public("GET", "/t/exhausted", raising(EXHAUSTED)),
+        public("GET", "/t/other-value-error", raising(ValueError(SECRET))),
         public("GET", "/t/missing", raising(NotFound("No such thing."))),
         Route("GET", "/t/private", recorder.echo, "test", "test", Echo, access="user"),
         Route("POST", "/t/private", recorder.echo, "test", "test", Echo, body=EmptyRequest, access="user"),
@@ -240,6 +245,15 @@ def test_handler_api_error_keeps_its_code(send: Send) -> None:
 @pytest.mark.parametrize("path", ["/t/unavailable", "/t/deadline"])
 def test_unavailable_dependency_is_503(send: Send, path: str) -> None:
     assert_error(send("GET", path), 503, "UNAVAILABLE")
+
+
+@pytest.mark.parametrize("path", ["/t/aborted", "/t/exhausted"])
+def test_a_transaction_lost_to_concurrent_writers_is_409(send: Send, path: str) -> None:
+    assert_error(send("GET", path), 409, "CONFLICT")
+
+
+def test_other_value_errors_stay_500(send: Send) -> None:
+    assert_error(send("GET", "/t/other-value-error"), 500, "INTERNAL")
 
 
 def test_unexpected_exception_is_500_without_details(send: Send) -> None:

@@ -20,6 +20,7 @@ from backend.http.auth import authenticate
 from backend.http.routing import Call, Principal, Response, Route
 from shared.errors import (
     ApiError,
+    Conflict,
     DependencyUnavailable,
     MalformedJson,
     MethodNotAllowed,
@@ -138,6 +139,11 @@ def _as_api_error(exc: Exception) -> ApiError | None:
 
     if isinstance(exc, ApiError):
         return exc
+    # A transaction that lost every retry to concurrent writers: the request conflicted, it did not fail.
+    if isinstance(exc, google_errors.Aborted) or (
+        isinstance(exc, ValueError) and str(exc).startswith("Failed to commit transaction in")
+    ):
+        return Conflict("The resource was changed by a concurrent request; retry.")
     if isinstance(
         exc, (google_errors.ServiceUnavailable, google_errors.DeadlineExceeded, google_errors.RetryError)
     ):
