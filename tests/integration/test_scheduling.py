@@ -62,9 +62,14 @@ def status(session_id: str) -> str:
     return str(doc(f"sessions/{session_id}")["status"])
 
 
+# Never early is the contract. How late depends on the emulator's dispatch under load (a failed dispatch is
+# retried with backoff up to the queue's 10 s cap), so the upper bound only catches a lost reminder.
+LATE_BOUND_SECONDS = 15.0
+
+
 def assert_on_time(note: dict[str, Any], due: datetime) -> None:
     late = (note["createdAt"] - due).total_seconds()
-    assert -0.5 <= late <= 5, f"reminder {late:+.2f} s from its due time"
+    assert -0.5 <= late <= LATE_BOUND_SECONDS, f"reminder {late:+.2f} s from its due time"
 
 
 # -- the API ---------------------------------------------------------------------------------
@@ -149,7 +154,7 @@ def test_reminders_arrive_at_their_lead_times(api: Api, user: TestUser) -> None:
     session = schedule(api, at, avatar="alex", timezone="America/New_York")
     found = wait_for(
         lambda: when(len(found := reminders(user.uid)) >= len(LEADS), found),
-        timeout=lead + 10,
+        timeout=lead + 2.5 + LATE_BOUND_SECONDS,
         what="every reminder",
     )
     scheduled_at = datetime.fromisoformat(session["scheduledAt"].replace("Z", "+00:00"))
@@ -184,7 +189,9 @@ def test_reschedule_sends_only_the_new_reminders(api: Api, user: TestUser) -> No
     assert moved.status_code == 200
     new_at = datetime.fromisoformat(moved.json()["session"]["scheduledAt"].replace("Z", "+00:00"))
     # Past every old reminder's time (and the new first one's): only the new first reminder exists.
-    note = wait_for(lambda: reminders(user.uid), timeout=lead + 10, what="the new reminder")[0]
+    note = wait_for(lambda: reminders(user.uid), timeout=lead + LATE_BOUND_SECONDS, what="the new reminder")[
+        0
+    ]
     time.sleep(max(0.0, (old - datetime.now(UTC)).total_seconds()) + 2)
     found = reminders(user.uid)
     assert [n["scheduledAt"] for n in found] == [new_at], "no reminder for the old time"
@@ -206,11 +213,11 @@ def test_a_session_never_started_becomes_missed(api: Api, user: TestUser) -> Non
     session = schedule(api, in_seconds(1), reminder=False)
     missed = wait_for(
         lambda: when(status(session["id"]) == "missed", doc(f"sessions/{session['id']}")),
-        timeout=1 + GRACE + 10,
+        timeout=1 + GRACE + LATE_BOUND_SECONDS,
         what="missed",
     )
     late = (missed["endedAt"] - missed["scheduledAt"]).total_seconds()
-    assert GRACE - 0.5 <= late <= GRACE + 5
+    assert GRACE - 0.5 <= late <= GRACE + LATE_BOUND_SECONDS
     assert missed["endReason"] == "missed"
     notes = notifications(user.uid)
     assert [n["type"] for n in notes] == ["session_missed"], "reminder: false sends no reminders"
