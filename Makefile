@@ -58,6 +58,7 @@ integration: export SESSIONS_CREDIT_MINUTE_SECONDS ?= 2
 integration: export SESSIONS_REMINDER_LEADS_SECONDS ?= 6,0
 integration: export SESSIONS_MISSED_GRACE_SECONDS ?= 4
 integration: export SESSIONS_LOW_CREDIT_WARNING_MINUTES ?= 10
+integration: export SESSIONS_RECORD_PROMPTS ?= true
 integration: install
 	infra/local/emulators.sh exec "$(VENV)/bin/pytest -m emulator --junitxml=.local/junit-integration.xml"
 

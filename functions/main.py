@@ -13,13 +13,15 @@ from backend.http.dispatch import dispatch
 options.set_global_options(region="us-central1", max_instances=20)
 
 
-@https_fn.on_request()
+# sessions_api and users_api embed text (a returning user's opening message, a memory search): the
+# offline model's weights (~90 MB in NumPy) need more than the default 256 MiB.
+@https_fn.on_request(memory=options.MemoryOption.MB_512)
 def sessions_api(req: flask.Request) -> flask.Response:
     """/api/v1/sessions and /api/v1/sessions/**"""
     return dispatch(routes_for("sessions"), req)
 
 
-@https_fn.on_request()
+@https_fn.on_request(memory=options.MemoryOption.MB_512)
 def users_api(req: flask.Request) -> flask.Response:
     """/api/v1/user/**"""
     return dispatch(routes_for("users"), req)
@@ -129,3 +131,11 @@ def safety_assess(event: Any) -> None:
     from backend.safety_assess import assess
 
     assess(event.data.message.json)
+
+
+@pubsub_fn.on_message_published(topic="session-ended", memory=options.MemoryOption.MB_512)
+def session_memory(event: Any) -> None:
+    """`session.ended`: write the session's memory (summary, topics, emotions, next steps, embedding)."""
+    from backend.session_memory import write_memory
+
+    write_memory(str(event.data.message.json["sessionId"]))

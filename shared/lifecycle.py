@@ -108,9 +108,18 @@ def start_instant(
         timer_generation=1,
         metadata=request.metadata,
         paths=session_paths(session_id),
+        returning_user=user.sessions_started > 0,
     )
+    profile = {"email": request.user_email} if request.user_email else {}
+    if request.user_name:
+        profile["display_name"] = request.user_name
     updated_user = user.model_copy(
-        update={"live_session_ids": [*user.live_session_ids, session_id], "updated_at": now}
+        update={
+            "live_session_ids": [*user.live_session_ids, session_id],
+            "sessions_started": user.sessions_started + 1,
+            "updated_at": now,
+            **profile,
+        }
     )
     event = SessionEvent(
         type=EVENT_TYPE_BY_ACTION[SessionAction.START],
@@ -179,6 +188,11 @@ def needs_timers(before: Session | None, after: Session) -> bool:
     if after.status is SessionStatus.PENDING:
         return before is None or before.schedule_revision != after.schedule_revision
     return False
+
+
+def memory_due(before: Session | None, after: Session) -> bool:
+    """Whether a committed change ended a live session, so its memory is to be written now."""
+    return after.memory_status == "pending" and (before is None or before.memory_status != "pending")
 
 
 def ensure_live(session: Session, what: str) -> None:
@@ -306,10 +320,15 @@ def start_pending(
             "credit_minute_seconds": rules.minute_seconds,
             "warning": low_credit_warning(remaining, rules.warn_minutes),
             "timer_generation": session.timer_generation + 1,
+            "returning_user": user.sessions_started > 0,
         }
     )
     updated_user = user.model_copy(
-        update={"live_session_ids": [*user.live_session_ids, session.id], "updated_at": now}
+        update={
+            "live_session_ids": [*user.live_session_ids, session.id],
+            "sessions_started": user.sessions_started + 1,
+            "updated_at": now,
+        }
     )
     event = SessionEvent(
         type=EVENT_TYPE_BY_ACTION[SessionAction.START],
@@ -381,6 +400,8 @@ def metered_action(
         update["warning"] = None
         if billed_until is not None and before.started_at is not None:
             update["duration_seconds"] = round(active_seconds(before, billed_until), 3)
+        if was_live:
+            update["memory_status"] = "pending"  # the session_memory function takes it from here
     return Change(
         session=change.session.model_copy(update=update),
         event=change.event,

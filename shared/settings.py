@@ -26,10 +26,19 @@ class Settings(BaseSettings):
     openai_api_key: str | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     openai_model: str = "gpt-4o-mini"
+    # Memory embeddings with OpenAI; asked for 384 dimensions, like the offline model, so one index serves both.
+    openai_embedding_model: str = "text-embedding-3-small"
     ai_timeout_seconds: float = Field(default=20.0, gt=0)
     ai_max_attempts: int = Field(default=3, ge=1, le=10)
     # How many recent messages go into the model's context.
     context_messages: int = Field(default=10, ge=1, le=100)
+    # Older messages are folded into the session's rolling summary once this many have left the context.
+    rolling_summary_every: int = Field(default=6, ge=1, le=100)
+    # Tests and debugging only: store each reply's exact prompt in sessions/{id}/prompts/{replyId}, so
+    # the injected memory and summary can be checked. Never in production (it copies the conversation).
+    record_prompts: bool = False
+    # A session's memory reads at most this many messages (its first ones, in order).
+    memory_max_messages: int = Field(default=2000, ge=10, le=20000)
     # Pause between streamed words of the offline responder (0 = instant; >0 shows streaming locally).
     offline_stream_delay_ms: int = Field(default=0, ge=0, le=2000)
     # AI message content is rewritten at most this often while streaming.
@@ -56,6 +65,9 @@ class Settings(BaseSettings):
     # How far ahead a session can be scheduled, and how far in the past a "now" request may be (skew).
     max_schedule_ahead_days: int = Field(default=90, ge=1, le=365)
     schedule_clock_skew_seconds: float = Field(default=60.0, ge=0)
+    # Retention (infra/retention.md): `sessions-ops purge-transcripts` deletes the messages of sessions
+    # that ended more than this many days ago, unless told otherwise with --older-than-days.
+    transcript_retention_days: int = Field(default=365, ge=1, le=36500)
 
     @field_validator("reminder_leads_seconds")
     @classmethod

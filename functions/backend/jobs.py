@@ -120,8 +120,11 @@ def session_missed(data: dict[str, Any]) -> None:
 
 
 def sweep_idle_sessions() -> list[str]:
+    from backend.session_memory import republish_pending
+
     ended = metering.sweep_idle(firestore_client(), settings=get_settings())
-    logs.info("idle sweep done", ended=len(ended))
+    republished = republish_pending()
+    logs.info("idle sweep done", ended=len(ended), memoriesRepublished=len(republished))
     return ended
 
 

@@ -36,15 +36,18 @@ def message_store() -> FirestoreMessageStore:
 @lru_cache(maxsize=1)
 def conversation_service() -> ConversationService:
     from backend.ai import get_provider
+    from backend.session_memory import FirestoreMemoryRecall
     from shared.clock import utcnow
     from shared.conversation.turns import ConversationService
 
+    settings = get_settings()
     return ConversationService(
         store=message_store(),
         provider=get_provider(),
         safety=safety_gateway(),
-        settings=get_settings(),
+        settings=settings,
         clock=utcnow,
+        recall=FirestoreMemoryRecall(db=firestore_client(), settings=settings),
     )
 
 

@@ -89,6 +89,9 @@ def flush(session_id: str, not_before: float | None = None) -> dict[str, Any] | 
         "lastMessageAt": newest[0].get("createdAt") if newest else None,
         "statsUpdatedAt": datetime.now(UTC),
     }
+    rolled = _roll(session_ref, stats["messageCount"])
+    if rolled:
+        stats.update(rolled)
     from google.api_core.exceptions import NotFound
 
     try:
@@ -96,3 +99,40 @@ def flush(session_id: str, not_before: float | None = None) -> dict[str, Any] | 
     except NotFound:
         return None
     return stats
+
+
+def _roll(session_ref: Any, message_count: int) -> dict[str, Any] | None:
+    """Fold the messages that left the reply context into the rolling summary, when a roll is due
+    (shared/memory/rolling.py). Reads the session only for sessions longer than the window."""
+    from google.cloud.firestore import FieldFilter
+
+    from backend.store.documents import from_document
+    from shared.memory.rolling import plan_roll, roll
+    from shared.models.messages import Message
+
+    settings = get_settings()
+    window, every = settings.context_messages, settings.rolling_summary_every
+    if message_count < window + every:
+        return None
+    current = session_ref.get(field_paths=["rollingSummary", "rollingSummaryThrough", "rollingSummaryUntil"])
+    known = current.to_dict() or {}
+    plan = plan_roll(
+        message_count=message_count,
+        through=int(known.get("rollingSummaryThrough") or 0),
+        window=window,
+        every=every,
+    )
+    if plan is None:
+        return None
+    query: Any = session_ref.collection("messages")
+    if known.get("rollingSummaryUntil") is not None:
+        query = query.where(filter=FieldFilter("createdAt", ">", known["rollingSummaryUntil"]))
+    docs = query.order_by("createdAt").limit(plan.count).get()
+    messages = [from_document(Message, d.to_dict(), id=d.id) for d in docs]
+    if not messages:
+        return None
+    return {
+        "rollingSummary": roll(known.get("rollingSummary"), messages),
+        "rollingSummaryThrough": plan.through + len(messages),
+        "rollingSummaryUntil": messages[-1].created_at,
+    }

@@ -19,6 +19,7 @@ from shared.avatars import load_avatars, resolve_avatar
 from shared.conversation.personas import persona_prompt
 from shared.conversation.provider import AiProvider, ChatTurn, ReplyRequest
 from shared.errors import InvalidStateTransition, NotFound
+from shared.memory.recall import MemoryRecall, NoRecall
 from shared.models.messages import AI_SPEAKER, Message, MessageSafety, PostMessageRequest
 from shared.models.sessions import Session
 from shared.safety.escalation import ALERT_FROM, PUBLISH_FROM
@@ -70,6 +71,10 @@ class MessageStore(ABC):
     def request_stats_flush(self, session_id: str) -> None:
         """Ask for the session's aggregates to be recomputed soon (at most about once a second)."""
 
+    def record_prompt(self, session_id: str, reply_id: str, prompt: list[ChatTurn], model: str) -> None:
+        """Keep the exact prompt of a reply (only with SESSIONS_RECORD_PROMPTS, for tests and debugging)."""
+        return None
+
     def meter(self, session: Session) -> Session:
         """Charge a minute of the session that started since its last charge; the session after it
         (ended when its credits or planned time ran out). Stores without metering change nothing."""
@@ -92,8 +97,10 @@ class ConversationService:
         settings: Settings,
         clock: Callable[[], datetime],
         monotonic: Callable[[], float] = time.monotonic,
+        recall: MemoryRecall | None = None,
     ) -> None:
         self.store = store
+        self.recall = recall or NoRecall()
         self.provider = provider
         self.safety = safety
         self.settings = settings
@@ -176,13 +183,29 @@ class ConversationService:
         return session
 
     def _request(self, session: Session, recent: list[Message]) -> ReplyRequest:
+        """Bounded context: the persona, the rolling summary of older turns, what was recalled from
+        earlier sessions, and the last `context_messages` messages (never the whole history)."""
         avatar = resolve_avatar(load_avatars(self.settings.avatars_file), session.avatar)
         history = [
             ChatTurn("assistant" if m.speaker == AI_SPEAKER else "user", m.content)
             for m in recent[-self.settings.context_messages :]
             if m.status != "failed"
         ]
-        return ReplyRequest(persona_prompt=persona_prompt(avatar), avatar_name=avatar.name, history=history)
+        return ReplyRequest(
+            persona_prompt=persona_prompt(avatar),
+            avatar_name=avatar.name,
+            history=history,
+            summary=session.rolling_summary,
+            memory=self._memory(session, recent[-1]),
+        )
+
+    def _memory(self, session: Session, opening: Message) -> list[str]:
+        """Asked once per session, on its first reply, with the message being answered."""
+        if session.recalled_memory is not None:
+            return session.recalled_memory
+        lines = self.recall.recall(session=session, opening=opening.content)
+        self.recall.keep(session_id=session.id, lines=lines)
+        return lines
 
     def _reply(self, session: Session, message: Message, recent: list[Message]) -> Message:
         started = self.monotonic()
@@ -206,7 +229,10 @@ class ConversationService:
             return final
         streamer = _ThrottledWriter(self, reply, started)
         try:
-            text, tokens = self._with_retries(streamer, self._request(session, recent))
+            request = self._request(session, recent)
+            if self.settings.record_prompts:
+                self.store.record_prompt(session.id, reply.id, request.messages(), self.provider.model)
+            text, tokens = self._with_retries(streamer, request)
             final = reply.model_copy(update={"content": text, "status": "complete", "tokens_used": tokens})
         except _UnsafeReply as unsafe:
             final = reply.model_copy(

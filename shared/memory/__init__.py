@@ -11,13 +11,15 @@ from shared.memory.embedding import (
     MiniLMEmbedder,
     default_embedder,
 )
-from shared.memory.summarize import SessionMemoryDraft, summarize
+from shared.memory.summarize import ExtractiveSummarizer, SessionMemoryDraft, Summarizer, summarize
 
 __all__ = [
     "Embedder",
     "EmbeddingModelMissingError",
+    "ExtractiveSummarizer",
     "MiniLMEmbedder",
     "SessionMemoryDraft",
+    "Summarizer",
     "default_embedder",
     "summarize",
 ]

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from pydantic import ConfigDict, Field
 
@@ -114,9 +115,27 @@ def _topic_keywords() -> PhraseIndex:
     return PhraseIndex({t.id: t.keywords for t in load_topics()})
 
 
+@runtime_checkable
+class Summarizer(Protocol):
+    """Turns a finished session's messages into its memory draft; `model` names it in stored memories."""
+
+    model: str
+
+    def summarize(self, messages: Sequence[Message]) -> SessionMemoryDraft: ...
+
+
+class ExtractiveSummarizer:
+    """The offline default: `summarize` below, no model and no network."""
+
+    model = MODEL
+
+    def summarize(self, messages: Sequence[Message]) -> SessionMemoryDraft:
+        return summarize(messages)
+
+
 def summarize(messages: Sequence[Message]) -> SessionMemoryDraft:
     """The memory draft of a session's messages (any order; sorted by time in session)."""
-    said = [m for m in sorted(messages, key=lambda m: m.timestamp_in_session) if _is_human(m)]
+    said = [m for m in sorted(messages, key=lambda m: m.timestamp_in_session) if is_human(m)]
     if not said:
         return SessionMemoryDraft(summary="")
     lexicon = _lexicon()
@@ -132,7 +151,8 @@ def summarize(messages: Sequence[Message]) -> SessionMemoryDraft:
     )
 
 
-def _is_human(message: Message) -> bool:
+def is_human(message: Message) -> bool:
+    """Said by a person: not the AI, not a system notice, not a failed or blank message."""
     return (
         message.speaker != AI_SPEAKER
         and message.type not in _NOT_HUMAN_TYPES

@@ -24,6 +24,7 @@ Mode = Literal["chat", "voice", "video"]
 EndReason = Literal["completed", "user_ended", "emergency", "timeout"]
 # Reasons the backend ends a session by itself (timers and the idle sweep), besides "timeout".
 SystemEndReason = Literal["out_of_credits", "timeout", "idle"]
+MemoryStatus = Literal["pending", "ready", "failed"]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
@@ -38,6 +39,15 @@ def _check_metadata(value: dict[str, MetadataValue]) -> dict[str, MetadataValue]
     return value
 
 
+UserEmail = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    ),
+]
+UserName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
 class StartSessionRequest(ApiModel):
     avatar: ShortText
     voice_id: ShortText | None = None
@@ -45,6 +55,10 @@ class StartSessionRequest(ApiModel):
     mode: Mode = "chat"
     session_type: Literal["instant"] = "instant"
     metadata: dict[str, MetadataValue] = Field(default_factory=dict)
+    # Apps that know their users by email, without Firebase accounts: a trusted server call (an admin
+    # token) names the user, and the backend finds or creates them (docs/memory.md, returning users).
+    user_email: UserEmail | None = None
+    user_name: UserName | None = None
 
     _metadata = field_validator("metadata")(_check_metadata)
 
@@ -149,9 +163,23 @@ class Session(ApiModel):
     timezone: str | None = None
     reminder: bool = False
     schedule_revision: int = 0
-    # Filled by later features: memory and safety.
+    # Memory (docs/memory.md): set `pending` when a live session ends, then `ready` (or `failed`) by the
+    # `session_memory` function, which also copies the memory's text fields here.
+    returning_user: bool = False
+    memory_status: MemoryStatus | None = None
     summary: str | None = None
     key_topics: list[str] = Field(default_factory=list)
+    detected_emotions: list[str] = Field(default_factory=list)
+    next_steps: list[str] = Field(default_factory=list)
+    memory_model: str | None = None
+    memory_ready_at: datetime | None = None
+    # What the first reply recalled from earlier sessions (None: not asked yet; kept for the rest of the
+    # session's turns), and the rolling summary of the turns older than the reply context window:
+    # `rollingSummaryThrough` messages, the last of them created at `rollingSummaryUntil`.
+    recalled_memory: list[str] | None = None
+    rolling_summary: str | None = None
+    rolling_summary_through: int = 0
+    rolling_summary_until: datetime | None = None
     # Safety (docs/safety.md): the level never drops by itself within a session.
     safety_state: SafetyLevel = SafetyLevel.NORMAL
     highest_safety_state: SafetyLevel = SafetyLevel.NORMAL
@@ -175,6 +203,13 @@ class SessionEvent(ApiModel):
 
 class SessionResponse(ApiModel):
     success: bool = True
+    session: Session
+
+
+class StartSessionResponse(ApiModel):
+    success: bool = True
+    # Whether the user had sessions before this one (their past memories inform its first reply).
+    status: Literal["created", "returning_user"]
     session: Session
 
 

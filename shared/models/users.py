@@ -24,6 +24,11 @@ class UserDocument(ApiModel):
     trusted_contacts: list[TrustedContact] = Field(default_factory=list)
     # The app's FCM registration token for this user; reminders are pushed to it when set.
     fcm_token: str | None = None
+    # Sessions started so far (instant or scheduled): a returning user has at least one.
+    sessions_started: int = 0
+    # Set for users an app identifies by email (start with userEmail/userName from a trusted server).
+    email: str | None = None
+    display_name: str | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -70,3 +75,11 @@ class HealthResponse(ApiModel):
     success: bool = True
     status: HealthState
     checks: dict[str, HealthCheck]
+
+
+def email_user_id(email: str) -> str:
+    """The user id of an app user known only by email: derived, so that concurrent first sessions of
+    one email find the same user instead of creating two."""
+    import hashlib
+
+    return "email-" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:28]

@@ -537,3 +537,28 @@ def test_scheduling_in_the_past_is_rejected(service: SessionService) -> None:
     past = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     with pytest.raises(ValidationFailed):
         service.schedule(user_id=uid(), request=scheduling(scheduledAt=past))
+
+
+def test_a_second_session_is_of_a_returning_user(service: SessionService) -> None:
+    user_id = uid()
+    first = service.start(user_id=user_id, request=request())
+    assert first.returning_user is False
+    end(service, user_id, first)
+    second = service.start(user_id=user_id, request=request())
+    assert second.returning_user is True
+
+
+def test_ending_a_live_session_leaves_its_memory_pending(service: SessionService) -> None:
+    user_id = uid()
+    session = service.start(user_id=user_id, request=request())
+    assert session.memory_status is None, "no memory while live"
+    ended = end(service, user_id, session)
+    assert ended.memory_status in ("pending", "ready"), "pending until the memory function writes it"
+    scheduled = service.schedule(
+        user_id=user_id,
+        request=ScheduleSessionRequest.model_validate(
+            {"avatar": "alex", "duration": 30, "scheduledAt": datetime.now(UTC) + timedelta(hours=2)}
+        ),
+    )
+    cancelled = service.act(user_id=user_id, session_id=scheduled.id, action=SessionAction.CANCEL)
+    assert cancelled.memory_status is None, "a session that never ran has nothing to remember"

@@ -21,6 +21,7 @@ EXPECTED_ENTRY_POINTS = {
     "safety_api",
     "flushSessionStats",
     "safety_assess",
+    "session_memory",
 }
 
 DISCOVER = """

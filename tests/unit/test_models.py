@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from backend.api import ROUTES
 from shared.models.base import ApiModel, EmptyRequest, Pagination
 from shared.models.credits import GrantCreditsRequest
+from shared.models.memory import MemorySearchQuery
 from shared.models.messages import ExportQuery, PostMessageRequest, TranscriptQuery
 from shared.models.safety import (
     AlertListQuery,
@@ -29,7 +30,7 @@ from shared.models.sessions import (
     SessionPaths,
     StartSessionRequest,
 )
-from shared.models.users import PushTokenRequest
+from shared.models.users import PushTokenRequest, email_user_id
 from shared.statuses import SessionStatus
 
 T0 = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -52,6 +53,7 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     RescheduleRequest: {"scheduledAt": "2030-01-02T15:00:00+01:00"},
     GrantCreditsRequest: {"delta": 10, "reason": "goodwill"},
     PushTokenRequest: {"fcmToken": "device-token"},
+    MemorySearchQuery: {"query": "exam stress"},
 }
 
 
@@ -314,3 +316,27 @@ def test_list_query_bounds(args: dict[str, str], ok: bool) -> None:
 )
 def test_pagination_page_count(total: int, limit: int, pages: int) -> None:
     assert Pagination.of(page=1, limit=limit, total=total).pages == pages
+
+
+def test_user_email_is_normalised_and_names_one_user() -> None:
+    request = start(userEmail="  Sam.Lee@Example.TEST ", userName=" Sam ")
+    assert request.user_email == "sam.lee@example.test" and request.user_name == "Sam"
+    assert email_user_id("Sam.Lee@Example.test") == email_user_id("sam.lee@example.test ")
+    assert email_user_id("sam.lee@example.test") != email_user_id("sam.lee@example.org")
+
+
+@pytest.mark.parametrize(
+    "email", ["not-an-email", "a@b", "two@@example.test", "a b@example.test", "x" * 250 + "@e.io"]
+)
+def test_malformed_user_emails_are_rejected(email: str) -> None:
+    with pytest.raises(ValidationError) as failure:
+        start(userEmail=email)
+    assert error_fields(failure.value) == {"userEmail"}
+
+
+@pytest.mark.parametrize(
+    "query", [{"query": ""}, {"query": "   "}, {"query": "x" * 501}, {"query": "a", "limit": 21}]
+)
+def test_memory_search_limits(query: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        MemorySearchQuery.model_validate(query)

@@ -11,6 +11,7 @@ import pytest
 from backend.api import ROUTES
 from backend.http.openapi import build_openapi
 from backend.http.routing import Route
+from shared.errors import PermissionDenied
 
 DOC = build_openapi(ROUTES)
 
@@ -172,10 +173,13 @@ def test_public_routes_need_no_token(route: Route) -> None:
     assert "401" not in op["responses"]
 
 
-def test_non_admin_routes_do_not_declare_403() -> None:
+def test_non_admin_routes_declare_403_only_when_they_can_refuse() -> None:
     for route in ROUTES:
         if route.access != "admin":
-            assert "403" not in operation(route)["responses"], route_id(route)
+            declared = "403" in operation(route)["responses"]
+            assert declared == (PermissionDenied in route.errors), route_id(route)
+    start = next(r for r in ROUTES if r.path.endswith("/sessions/start"))
+    assert "403" in operation(start)["responses"], "userEmail is for admins only"
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=ids)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backend.api.acting import session_owner
 from backend.http.routing import API_PREFIX, Call, Response, Route
 from backend.services import conversation_service, message_store, session_service
 from shared.errors import InvalidStateTransition, NotFound
@@ -22,13 +23,13 @@ BASE = f"{API_PREFIX}/sessions/{{sessionId}}"
 
 def post_message(call: Call) -> PostMessageResponse:
     turn = conversation_service().post(
-        user_id=call.uid, session_id=call.params["sessionId"], request=call.body
+        user_id=session_owner(call), session_id=call.params["sessionId"], request=call.body
     )
     return PostMessageResponse(message=turn.message, reply=turn.reply)
 
 
 def transcript(call: Call) -> TranscriptResponse:
-    session = session_service().get(user_id=call.uid, session_id=call.params["sessionId"])
+    session = session_service().get(user_id=session_owner(call), session_id=call.params["sessionId"])
     query: TranscriptQuery = call.query
     messages, next_cursor, total = message_store().page(session.id, cursor=query.cursor, limit=query.limit)
     rows = [
@@ -60,14 +61,16 @@ def export(call: Call) -> Response:
     from shared.export.pdf_export import transcript_pdf
     from shared.settings import get_settings
 
-    session = session_service().get(user_id=call.uid, session_id=call.params["sessionId"])
+    session = session_service().get(user_id=session_owner(call), session_id=call.params["sessionId"])
     fmt = call.query.format
     messages = message_store().all_messages(session.id)
     if fmt == "csv":
         body = transcript_csv(messages)
     else:
         avatar = resolve_avatar(load_avatars(get_settings().avatars_file), session.avatar)
-        body = transcript_pdf(session=session, avatar_name=avatar.name, messages=messages, summary=None)
+        body = transcript_pdf(
+            session=session, avatar_name=avatar.name, messages=messages, summary=session.summary or None
+        )
     filename = export_filename(session, fmt)
     return Response(
         body=body,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backend.api.acting import session_owner, starting_user
 from backend.http.routing import API_PREFIX, Call, Route
 from backend.services import session_service
 from shared.errors import (
@@ -11,6 +12,7 @@ from shared.errors import (
     InsufficientCredits,
     InvalidStateTransition,
     NotFound,
+    PermissionDenied,
 )
 from shared.models.base import EmptyRequest, Pagination
 from shared.models.sessions import (
@@ -23,6 +25,7 @@ from shared.models.sessions import (
     SessionListResponse,
     SessionResponse,
     StartSessionRequest,
+    StartSessionResponse,
     UpcomingSessionsResponse,
 )
 from shared.statuses import SessionAction
@@ -31,9 +34,13 @@ GROUP = "sessions"
 BASE = f"{API_PREFIX}/sessions"
 
 
-def start(call: Call) -> SessionResponse:
-    session = session_service().start(user_id=call.uid, request=call.body, idempotency=call.idempotency)
-    return SessionResponse(session=session)
+def start(call: Call) -> StartSessionResponse:
+    body: StartSessionRequest = call.body
+    user_id = starting_user(call, body)
+    session = session_service().start(user_id=user_id, request=body, idempotency=call.idempotency)
+    return StartSessionResponse(
+        status="returning_user" if session.returning_user else "created", session=session
+    )
 
 
 def schedule(call: Call) -> SessionResponse:
@@ -70,14 +77,14 @@ def list_sessions(call: Call) -> SessionListResponse:
 
 
 def get_one(call: Call) -> SessionResponse:
-    session = session_service().get(user_id=call.uid, session_id=call.params["sessionId"])
+    session = session_service().get(user_id=session_owner(call), session_id=call.params["sessionId"])
     return SessionResponse(session=session)
 
 
 def end(call: Call) -> SessionResponse:
     body: EndSessionRequest = call.body
     session = session_service().act(
-        user_id=call.uid,
+        user_id=session_owner(call),
         session_id=call.params["sessionId"],
         action=SessionAction.END,
         reason=body.reason,
@@ -92,7 +99,7 @@ def _action(
 ) -> Route:
     def handler(call: Call) -> SessionResponse:
         session = session_service().act(
-            user_id=call.uid,
+            user_id=session_owner(call),
             session_id=call.params["sessionId"],
             action=action,
             idempotency=call.idempotency,
@@ -114,7 +121,7 @@ def _action(
 
 def heartbeat(call: Call) -> HeartbeatResponse:
     session_id = call.params["sessionId"]
-    seen = session_service().heartbeat(user_id=call.uid, session_id=session_id)
+    seen = session_service().heartbeat(user_id=session_owner(call), session_id=session_id)
     return HeartbeatResponse(session_id=session_id, last_seen_at=seen)
 
 
@@ -125,11 +132,11 @@ ROUTES: tuple[Route, ...] = (
         start,
         "Start an instant session",
         GROUP,
-        SessionResponse,
+        StartSessionResponse,
         body=StartSessionRequest,
         status=201,
         idempotent=True,
-        errors=(InsufficientCredits, Conflict, IdempotencyKeyReused),
+        errors=(InsufficientCredits, Conflict, IdempotencyKeyReused, PermissionDenied),
     ),
     Route(
         "POST",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from backend.store import cache
 from backend.store.documents import SESSIONS, from_document, to_document
+from shared.conversation.provider import ChatTurn
 from shared.conversation.turns import MessageStore
 from shared.models.messages import Message
 from shared.models.sessions import Session
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from google.cloud.firestore import Client, CollectionReference, DocumentReference
 
 MESSAGES = "messages"
+PROMPTS = "prompts"  # only with SESSIONS_RECORD_PROMPTS (tests)
 
 
 class FirestoreMessageStore(MessageStore):
@@ -82,6 +84,14 @@ class FirestoreMessageStore(MessageStore):
         self.messages(message.session_id).document(message.id).set(to_document(message, exclude={"id"}))
         cache.remember(message)
 
+    def record_prompt(self, session_id: str, reply_id: str, prompt: list[ChatTurn], model: str) -> None:
+        from shared.clock import utcnow
+
+        turns = [{"role": turn.role, "content": turn.content} for turn in prompt]
+        self._session_ref(session_id).collection(PROMPTS).document(reply_id).set(
+            {"messages": turns, "model": model, "createdAt": utcnow()}
+        )
+
     def meter(self, session: Session) -> Session:
         from backend.store.metering import charge
         from shared.clock import utcnow
@@ -117,6 +127,13 @@ class FirestoreMessageStore(MessageStore):
         next_cursor = messages[-1].id if len(docs) > limit else None
         total = int(self.messages(session_id).count().get()[0][0].value)  # type: ignore[no-untyped-call]
         return messages, next_cursor, total
+
+    def last_messages(self, session_id: str, limit: int) -> list[Message]:
+        """The newest `limit` messages in creation order, read from Firestore (not this instance's cache)."""
+        from google.cloud.firestore import Query
+
+        docs = self.messages(session_id).order_by("createdAt", direction=Query.DESCENDING).limit(limit).get()
+        return [from_document(Message, d.to_dict(), id=d.id) for d in reversed(list(docs))]
 
     def all_messages(self, session_id: str, *, cap: int = 5000) -> list[Message]:
         docs = self.messages(session_id).order_by("createdAt").limit(cap).get()

@@ -150,6 +150,10 @@ def charge(
         return ChargeResult(session=result.session, charged=result.charged, ended=False, at=now)
 
     result = commit_unchanged(db, step)
+    if result is not None and result.ended:
+        from backend.session_memory import announce_ended
+
+        announce_ended(result.session)
     if result is not None and result.charged:
         logs.info(
             "session charged",
@@ -238,6 +242,9 @@ def sweep_idle(
                 continue
             ended.append(session_id)
             logs.info("idle session ended", sessionId=session_id, userId=session.user_id)
+            from backend.session_memory import announce_ended
+
+            announce_ended(session)
         if len(ids) < batch:
             break
     return ended

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 from backend import logs
+from backend.pubsub import publish
 from backend.store import cache
 from backend.store.documents import EVENTS, SESSIONS, USERS, from_document, to_document
 from backend.store.users import read_user
@@ -109,9 +108,8 @@ class FirestoreSafetyGateway(SafetyGateway):
             "userId": session.user_id,
             "inlineLevel": level.value,
         }
-        topic = f"projects/{self.settings.project_id}/topics/{ASSESSMENT_TOPIC}"
         try:
-            _publisher().publish(topic, json.dumps(payload).encode()).result(timeout=10)
+            publish(ASSESSMENT_TOPIC, payload)
         except Exception as exc:  # the inline verdict already stands; the deep pass can only add to it
             logs.error("safety assessment not published", sessionId=session.id, errorType=type(exc).__name__)
 
@@ -152,13 +150,6 @@ class FirestoreSafetyGateway(SafetyGateway):
                 continue
             if contact.fcm_token:
                 _send_fcm(contact.fcm_token, title, body)
-
-
-@lru_cache(maxsize=1)
-def _publisher() -> Any:
-    from google.cloud import pubsub_v1  # type: ignore[attr-defined]
-
-    return pubsub_v1.PublisherClient()
 
 
 def _send_fcm(token: str, title: str, body: str) -> None:

@@ -19,6 +19,7 @@ from shared.errors import NotFound
 from shared.lifecycle import (
     Change,
     ensure_live,
+    memory_due,
     metered_action,
     needs_timers,
     reschedule,
@@ -129,9 +130,14 @@ class FirestoreSessionService(SessionService):
         return self._planned(None, cast(Session, run(self.db.transaction())))
 
     def _planned(self, before: Session | None, after: Session) -> Session:
-        """Plan the timers a committed change asks for (never for a replayed idempotent result)."""
+        """Plan the timers a committed change asks for (never for a replayed idempotent result), and
+        announce a session that this change ended."""
         if needs_timers(before, after):
             self.timers.plan(after)
+        if memory_due(before, after):
+            from backend.session_memory import announce_ended
+
+            announce_ended(after)
         return after
 
     def schedule(
