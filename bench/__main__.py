@@ -14,6 +14,7 @@ BENCHMARKS = {
     "listener": "message write -> on_snapshot callback, ours vs a raw set()",
     "ops": "billable Firestore operations per turn over a 10-turn session",
     "stream": "5 transcript messages/s for 30 s: writes/s on the session document",
+    "memory": "session end -> memory ready through Pub/Sub, vs in-process and per-message adds",
 }
 
 

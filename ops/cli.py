@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ops.retention import purge_transcripts
 from ops.seed import seed_demo
 from ops.sessions import list_sessions
 from ops.users import grant_admin, grant_credits, revoke_admin
@@ -24,3 +25,4 @@ app.command("revoke-admin")(revoke_admin)
 app.command("grant-credits")(grant_credits)
 app.command("list-sessions")(list_sessions)
 app.command("seed-demo")(seed_demo)
+app.command("purge-transcripts")(purge_transcripts)

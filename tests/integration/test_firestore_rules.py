@@ -105,6 +105,7 @@ TARGETS = [
     Target("users/*/idempotencyKeys", "users/{uid}/idempotencyKeys/{doc}", owner_reads=False),
     Target("users/*/ledger", "users/{uid}/ledger/{doc}", owner_reads=True),
     Target("users/*/notifications", "users/{uid}/notifications/{doc}", owner_reads=True),
+    Target("users/*/private", "users/{uid}/private/{doc}", owner_reads=True),
     Target("sessions", "sessions/{session}", owner_reads=True),
     Target("sessions/*/events", "sessions/{session}/events/{doc}", owner_reads=True),
     Target("sessions/*/messages", "sessions/{session}/messages/{doc}", owner_reads=True),

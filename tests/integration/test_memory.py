@@ -10,6 +10,8 @@ import time
 import uuid
 from typing import Any
 
+from google.cloud.firestore import FieldFilter
+
 from tests.support.emulator import Api, TestUser, firestore_db
 from tests.support.timing import wait_for, when
 
@@ -113,7 +115,9 @@ def test_a_redelivered_session_ended_leaves_one_memory_untouched(api: Api) -> No
     time.sleep(4)  # both deliveries run within a second or two; the content hash makes each a no-op
     again = memory_doc(sid)
     assert again.update_time == first.update_time, "a redelivery must not rewrite (or delete) the memory"
-    same_session = firestore_db().collection("memories").where("sessionId", "==", sid).get()
+    same_session = (
+        firestore_db().collection("memories").where(filter=FieldFilter("sessionId", "==", sid)).get()
+    )
     assert len(same_session) == 1
 
 
@@ -209,6 +213,15 @@ def test_admin_starts_sessions_for_users_known_by_email(admin: TestUser, user: T
     refused = Api(user).post("/sessions/start", json={**START, "userEmail": "someone@example.test"})
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "PERMISSION_DENIED"
     assert Api(user).get("/sessions/active").json()["session"] is None, "a refused start writes nothing"
+
+    # Such users have no account to call DELETE /user/data with: the trusted server erases them.
+    uid = first["session"]["userId"]
+    assert Api(user).request("DELETE", f"/admin/users/{uid}/data").status_code == 403
+    erased = server.request("DELETE", f"/admin/users/{uid}/data")
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["deleted"]["sessions"] == 2 and erased.json()["deleted"]["memories"] >= 1
+    assert not firestore_db().document(f"users/{uid}").get().exists
+    assert firestore_db().collection("memories").where(filter=FieldFilter("userId", "==", uid)).get() == []
 
 
 MOVING = [

@@ -30,6 +30,7 @@ from shared.models.sessions import (
     SessionPaths,
     StartSessionRequest,
 )
+from shared.models.userdata import UserStateRequest
 from shared.models.users import PushTokenRequest, email_user_id
 from shared.statuses import SessionStatus
 
@@ -54,6 +55,7 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     GrantCreditsRequest: {"delta": 10, "reason": "goodwill"},
     PushTokenRequest: {"fcmToken": "device-token"},
     MemorySearchQuery: {"query": "exam stress"},
+    UserStateRequest: {"language": "en-US", "conversationContext": {"topic": "sleep"}},
 }
 
 

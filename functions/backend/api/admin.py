@@ -6,7 +6,13 @@ from backend.clients import firestore_client
 from backend.http.routing import API_PREFIX, Call, Route
 from backend.services import session_service
 from backend.store import safety
-from shared.errors import IdempotencyKeyReused, InsufficientCredits, InvalidStateTransition, NotFound
+from shared.errors import (
+    Conflict,
+    IdempotencyKeyReused,
+    InsufficientCredits,
+    InvalidStateTransition,
+    NotFound,
+)
 from shared.models.base import EmptyRequest, Pagination
 from shared.models.credits import GrantCreditsRequest, GrantCreditsResponse
 from shared.models.safety import (
@@ -18,6 +24,7 @@ from shared.models.safety import (
     ReferralReportQuery,
 )
 from shared.models.sessions import ListSessionsQuery, SessionListResponse, SessionResponse
+from shared.models.userdata import AdminStatsResponse, EraseResponse
 from shared.models.users import Credits
 
 GROUP = "admin"
@@ -67,6 +74,25 @@ def clear_safety(call: Call) -> SessionResponse:
 def referrals(call: Call) -> ReferralReport:
     year = call.query.year
     return ReferralReport(year=year, **safety.referral_counts(firestore_client(), year))
+
+
+def stats(call: Call) -> AdminStatsResponse:
+    """Usage counts from Firestore count aggregations (see backend.store.userdata.admin_stats)."""
+    from backend.store.userdata import admin_stats
+
+    return admin_stats(firestore_client())
+
+
+def erase_user_data(call: Call) -> EraseResponse:
+    """The same erase as `DELETE /user/data`, for users without an account of their own (apps that know
+    them by email, through a trusted server) or on a request received by the operator."""
+    from backend import logs
+    from backend.store.erasure import erase_user
+
+    user_id = call.params["userId"]
+    deleted, alerts, contact_alerts = erase_user(firestore_client(), user_id)
+    logs.info("user data erased by admin", userId=user_id, adminId=call.uid, documents=deleted.total())
+    return EraseResponse(deleted=deleted, anonymised_alerts=alerts, anonymised_contact_alerts=contact_alerts)
 
 
 def grant(call: Call) -> GrantCreditsResponse:
@@ -194,5 +220,24 @@ ROUTES: tuple[Route, ...] = (
         ReferralReport,
         query=ReferralReportQuery,
         access="admin",
+    ),
+    Route(
+        "GET",
+        f"{API_PREFIX}/admin/stats",
+        stats,
+        "Live users, live sessions and user profiles (count aggregations)",
+        GROUP,
+        AdminStatsResponse,
+        access="admin",
+    ),
+    Route(
+        "DELETE",
+        f"{API_PREFIX}/admin/users/{{userId}}/data",
+        erase_user_data,
+        "Erase everything of one user (409 while they have a live session)",
+        GROUP,
+        EraseResponse,
+        access="admin",
+        errors=(Conflict,),
     ),
 )
