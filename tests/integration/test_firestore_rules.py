@@ -112,6 +112,8 @@ TARGETS = [
     Target("rateLimits", "rateLimits/{doc}", owner_reads=False),
     Target("_health", "_health/{doc}", owner_reads=False),
     Target("crisisAlerts", "crisisAlerts/{doc}", owner_reads=False),
+    Target("memories", "memories/{session}", owner_reads=False),
+    Target("sessions/*/prompts", "sessions/{session}/prompts/{doc}", owner_reads=False),
 ]
 by_target = pytest.mark.parametrize("target", TARGETS, ids=[t.name for t in TARGETS])
 
