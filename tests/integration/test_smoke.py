@@ -8,6 +8,8 @@ def test_health_reports_every_dependency() -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] in ("healthy", "degraded")
-    assert set(body["checks"]) == {"firestore", "pubsub", "ai"}
+    assert set(body["checks"]) == {"firestore", "pubsub", "ai", "memory"}
     assert body["checks"]["firestore"]["status"] == "ok"
     assert body["checks"]["ai"]["status"] == "offline_default"
+    memory = body["checks"]["memory"]
+    assert memory["status"] == "offline_default" and "MiniLM" in memory["detail"], "the bundled model is found"

@@ -48,6 +48,18 @@ def _check_ai() -> str | None:
     return None
 
 
+def _check_memory() -> str | None:
+    settings = get_settings()
+    if settings.openai_api_key or settings.openai_base_url:
+        return None
+    from shared.memory.embedding import find_model_dir
+
+    find_model_dir()  # raises (→ down) when the bundled model is missing
+    return (
+        "offline default memory models (no OPENAI_API_KEY): extractive summaries, all-MiniLM-L6-v2 in NumPy"
+    )
+
+
 def _timed(check: Callable[[], str | None]) -> HealthCheck:
     started = time.perf_counter()
     try:
@@ -60,7 +72,12 @@ def _timed(check: Callable[[], str | None]) -> HealthCheck:
 
 
 def health(call: Call) -> Response:
-    checks = {"firestore": _check_firestore, "pubsub": _check_pubsub, "ai": _check_ai}
+    checks = {
+        "firestore": _check_firestore,
+        "pubsub": _check_pubsub,
+        "ai": _check_ai,
+        "memory": _check_memory,
+    }
     results: dict[str, HealthCheck] = {}
     with ThreadPoolExecutor(max_workers=len(checks)) as pool:
         futures = {name: pool.submit(_timed, check) for name, check in checks.items()}
