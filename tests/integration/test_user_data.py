@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from google.cloud.firestore import FieldFilter
 
+from shared.settings import Settings
 from tests.support.emulator import Api, TestUser, firestore_db, new_user
 from tests.support.timing import require_short_time, wait_for
 
@@ -379,6 +380,12 @@ def test_erase_deletes_everything_of_the_user_and_nothing_else(admin: TestUser, 
     report_before = referral_count(as_admin, year)
 
     # -- the erase ------------------------------------------------------------------------------------
+    current = api_a.get("/user/credits").json()["credits"]["remaining"]
+    delta = 7 if current + 7 != Settings().starting_credits else 8  # a balance unlike the starting grant
+    granted = as_admin.post(f"/admin/users/{a.uid}/credits", json={"delta": delta, "reason": "erase test"})
+    assert granted.status_code == 200, granted.text
+    expected["ledger"] += 1  # the grant's entry
+    balance = current + delta
     erased = api_a.request("DELETE", "/user/data", headers={"Idempotency-Key": uuid.uuid4().hex})
     assert erased.status_code == 200, erased.text
     body = erased.json()
@@ -424,6 +431,8 @@ def test_erase_deletes_everything_of_the_user_and_nothing_else(admin: TestUser, 
     assert again["deleted"] == {**{k: 0 for k in deleted if k != "other"}, "other": {}}
     assert again["anonymisedAlerts"] == 0 and again["anonymisedContactAlerts"] == 0
     assert api_a.get("/user/state").json()["state"]["language"] is None
+    # Erasing is not a way to get the starting grant again: the balance carries over (kept under a hash).
+    assert api_a.get("/user/credits").json()["credits"]["remaining"] == balance
 
 
 # -- export --------------------------------------------------------------------------------------

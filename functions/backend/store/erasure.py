@@ -119,9 +119,23 @@ def erase_user(db: Client, uid: str) -> tuple[ErasedCounts, int, int]:
     _erase_by_user_id(db, db.collection(CONTACT_OUTBOX), "fromUserId", uid, deleter)
     contact_alerts = _strip_sender(db, uid)
     user_ref = db.collection(USERS).document(uid)
-    deleter.tree(user_ref, exists=user_ref.get().exists)
+    user = user_ref.get()
+    if user.exists:
+        _keep_balance(db, uid, user)
+    deleter.tree(user_ref, exists=user.exists)
     deleter.flush()
     return counts, anonymised, contact_alerts
+
+
+def _keep_balance(db: Client, uid: str, user: Any) -> None:
+    """The balance outlives the erase under a hash of the uid (backend/store/users.py), so erasing is
+    not a way to be granted the starting credits again. No other field is kept."""
+    from backend.store.users import ERASED_ACCOUNTS, erased_account_key
+
+    remaining = int((user.to_dict() or {}).get("credits", {}).get("remaining", 0))
+    db.collection(ERASED_ACCOUNTS).document(erased_account_key(uid)).set(
+        {"creditsRemaining": remaining, "erasedAt": utcnow()}
+    )
 
 
 def _erase_sessions(db: Client, uid: str, deleter: _Deleter) -> None:

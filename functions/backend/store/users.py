@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,11 +17,30 @@ if TYPE_CHECKING:
     from google.cloud.firestore import Client, Transaction
 
 
+# `erasedAccounts/{sha256}`: the credit balance an account had when its data was erased, under a hash of
+# the uid (the uid itself is gone). Without it, erasing would be a way to get the starting grant again.
+ERASED_ACCOUNTS = "erasedAccounts"
+
+
+def erased_account_key(uid: str) -> str:
+    return hashlib.sha256(f"erased-account:{uid}".encode()).hexdigest()
+
+
 def user_from_snapshot(snapshot: Any, *, now: datetime, settings: Settings) -> UserDocument:
-    """The stored user, or the user a first request creates (with the starting grant)."""
+    """The stored user, or the user a first request creates: with the starting grant, or for an account
+    that erased its data, with the balance it had (one extra read, only for a user without a document)."""
     if not snapshot.exists:
-        return new_user(now=now, starting_credits=settings.starting_credits)
+        return new_user(now=now, starting_credits=_starting_credits(snapshot.reference.id, settings))
     return from_document(UserDocument, snapshot.to_dict())
+
+
+def _starting_credits(uid: str, settings: Settings) -> int:
+    from backend.clients import firestore_client
+
+    erased = firestore_client().collection(ERASED_ACCOUNTS).document(erased_account_key(uid)).get()
+    if erased.exists:
+        return int(erased.get("creditsRemaining"))
+    return settings.starting_credits
 
 
 def read_user(db: Client, uid: str, settings: Settings) -> UserDocument:
