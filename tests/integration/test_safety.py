@@ -64,7 +64,7 @@ def test_high_risk_message_alerts_admins_live_and_replaces_the_reply(api: Api, u
 
     def on_alerts(docs: Any, _: Any, __: Any) -> None:
         for doc in docs:
-            seen.append((time.monotonic(), doc.to_dict()))
+            seen.append((time.time(), doc.to_dict()))
         ready.set()
 
     query = firestore_db().collection("crisisAlerts").where(filter=FieldFilter("sessionId", "==", sid))
@@ -72,15 +72,17 @@ def test_high_risk_message_alerts_admins_live_and_replaces_the_reply(api: Api, u
     try:
         assert ready.wait(10)
         turn = say(api, sid, HIGH_RISK)
-        # The alert is written inside the turn, so it exists once the reply is back (how fast the
-        # listener then fires is measured in bench/, not asserted here).
         stored = query.get()
-        assert len(stored) == 1, "the alert is written before the turn answers"
+        assert len(stored) == 1, "the alert is written inside the turn, before it answers"
         wait_for(lambda: len(seen) > 0, timeout=10)
     finally:
         watch.unsubscribe()
 
-    _, alert = seen[0]
+    arrived, alert = seen[0]
+    # Issue 4: admins see the alert live within 2 s of it being raised (its createdAt, written by the
+    # function on this machine's clock), whatever the HTTP round trip of the turn took.
+    delay = arrived - alert["createdAt"].timestamp()
+    assert delay <= 2.0, f"admin listener saw the alert {delay:.2f} s after it was raised"
     assert alert["userId"] == user.uid and alert["status"] == "active"
     assert alert["level"] in ("HIGH_RISK", "SAFETY_MODE")
     assert alert["messageId"] == turn["message"]["id"]
