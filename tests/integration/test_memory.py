@@ -12,6 +12,8 @@ from typing import Any
 
 from google.cloud.firestore import FieldFilter
 
+from tests.support import conversation
+from tests.support.conversation import end, start_session
 from tests.support.emulator import Api, TestUser, firestore_db
 from tests.support.timing import wait_for, when
 
@@ -29,23 +31,11 @@ GARDEN = [
 
 
 def start(api: Api, **extra: Any) -> dict[str, Any]:
-    response = api.post("/sessions/start", json={**START, **extra})
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return start_session(api, {**START, **extra})
 
 
 def say(api: Api, sid: str, text: str, *, reply: bool = True) -> dict[str, Any]:
-    body = {"content": text, "clientMessageId": uuid.uuid4().hex, "reply": reply}
-    response = api.post(f"/sessions/{sid}/messages", json=body)
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
-
-
-def end(api: Api, sid: str) -> None:
-    response = api.post(f"/sessions/{sid}/end", json={"reason": "completed"})
-    assert response.status_code == 200, response.text
+    return conversation.say(api, sid, text, reply=reply)
 
 
 def talk(api: Api, lines: list[str]) -> str:

@@ -14,6 +14,8 @@ import pytest
 from google.cloud.firestore import FieldFilter
 
 from shared.settings import Settings
+from tests.support import conversation
+from tests.support.conversation import end, start_session
 from tests.support.emulator import Api, TestUser, firestore_db, new_user
 from tests.support.timing import require_short_time, wait_for
 
@@ -29,23 +31,11 @@ def _short_timers() -> None:
 
 
 def start(api: Api, **headers: str) -> str:
-    response = api.post("/sessions/start", json=START, headers=headers)
-    assert response.status_code == 201, response.text
-    sid: str = response.json()["session"]["id"]
-    return sid
+    return str(start_session(api, START, **headers)["session"]["id"])
 
 
 def say(api: Api, sid: str, text: str, *, reply: bool = False) -> dict[str, Any]:
-    body = {"content": text, "clientMessageId": uuid.uuid4().hex, "reply": reply}
-    response = api.post(f"/sessions/{sid}/messages", json=body)
-    assert response.status_code == 201, response.text
-    turn: dict[str, Any] = response.json()
-    return turn
-
-
-def end(api: Api, sid: str) -> None:
-    response = api.post(f"/sessions/{sid}/end", json={"reason": "completed"})
-    assert response.status_code == 200, response.text
+    return conversation.say(api, sid, text, reply=reply)
 
 
 def put_state(api: Api, body: dict[str, Any]) -> Any:
