@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from shared.conversation.provider import AiProvider, ReplyChunk, ReplyRequest
 from shared.conversation.turns import MessageStore
-from shared.models.messages import Message
+from shared.models.messages import Message, MessageType
 from shared.models.sessions import Session
 from shared.safety.escalation import escalate
 from shared.safety.gateway import SafetyGateway
@@ -130,3 +130,23 @@ class InMemorySafetyGateway(SafetyGateway):
 
     def request_assessment(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:
         self.assessments.append((message_id, level))
+
+
+MESSAGES_START = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+
+
+def transcript_message(n: int, speaker: str, content: str, kind: MessageType | None = None) -> Message:
+    """Message number `n` of session "s1", 10 s after the previous one; `kind` follows the speaker."""
+    at = MESSAGES_START + timedelta(seconds=10 * n)
+    if kind is None:
+        kind = "ai" if speaker == "ai" else "system" if speaker == "system" else "text"
+    return Message(
+        id=f"m{n}",
+        session_id="s1",
+        speaker=speaker,
+        type=kind,
+        content=content,
+        created_at=at,
+        updated_at=at,
+        timestamp_in_session=10.0 * n,
+    )

@@ -3,15 +3,19 @@ how past sessions are worded for the model (in-memory store, fake clock, scripte
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from shared.conversation.turns import ConversationService
 from shared.memory.recall import MemoryRecall, raw_turns_line, summary_line
 from shared.memory.rolling import plan_roll, roll
 from shared.models.messages import Message, PostMessageRequest
 from shared.models.sessions import Session
 from shared.settings import Settings
-from tests.support.fakes import FakeClock, InMemoryMessageStore, InMemorySafetyGateway, ScriptedProvider
+from tests.support.fakes import (
+    FakeClock,
+    InMemoryMessageStore,
+    InMemorySafetyGateway,
+    ScriptedProvider,
+    transcript_message,
+)
 from tests.unit.test_turns import OWNER, SID, make_session
 
 
@@ -91,18 +95,7 @@ def test_the_rolling_summary_goes_into_the_system_message_and_history_stays_boun
 
 
 def _message(i: int, text: str, speaker: str = "user") -> Message:
-    clock = FakeClock()
-    at = clock.wall() + timedelta(seconds=i)
-    return Message(
-        id=f"m{i}",
-        session_id=SID,
-        speaker=speaker,
-        type="ai" if speaker == "ai" else "text",
-        content=text,
-        created_at=at,
-        updated_at=at,
-        timestamp_in_session=float(i),
-    )
+    return transcript_message(i, speaker, text)
 
 
 def test_a_roll_is_due_only_once_enough_messages_left_the_window() -> None:

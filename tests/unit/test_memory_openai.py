@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import openai
 import pytest
@@ -27,22 +27,13 @@ from shared.memory import Embedder, ExtractiveSummarizer, Summarizer, default_em
 from shared.models.messages import Message, MessageType
 from shared.settings import get_settings
 from tests.support.fake_openai import EMBEDDINGS_PATH, MEMORY_JSON, FakeOpenAI
+from tests.support.fakes import transcript_message
 
 START = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
 
 
 def message(n: int, speaker: str, content: str, kind: MessageType = "text") -> Message:
-    at = START + timedelta(seconds=10 * n)
-    return Message(
-        id=f"m{n}",
-        session_id="s1",
-        speaker=speaker,
-        type=kind,
-        content=content,
-        created_at=at,
-        updated_at=at,
-        timestamp_in_session=10.0 * n,
-    )
+    return transcript_message(n, speaker, content, kind)
 
 
 SESSION = [

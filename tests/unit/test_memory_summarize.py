@@ -5,37 +5,22 @@ from __future__ import annotations
 import random
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from pydantic import ValidationError
 
 from shared.memory import SessionMemoryDraft, summarize
 from shared.memory.summarize import MAX_SUMMARY_CHARS, _split
-from shared.models.messages import Message, MessageType, Sentiment
+from shared.models.messages import Message, Sentiment
+from tests.support.fakes import transcript_message
 
 START = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
 
 
 def conversation(*turns: tuple[str, str]) -> list[Message]:
     """("user" | "ai" | "system" | another speaker, content) -> messages 10 s apart."""
-    messages = []
-    for n, (speaker, content) in enumerate(turns):
-        kind: MessageType = "ai" if speaker == "ai" else "system" if speaker == "system" else "text"
-        at = START + timedelta(seconds=10 * n)
-        messages.append(
-            Message(
-                id=f"m{n}",
-                session_id="s1",
-                speaker=speaker,
-                type=kind,
-                content=content,
-                created_at=at,
-                updated_at=at,
-                timestamp_in_session=10.0 * n,
-            )
-        )
-    return messages
+    return [transcript_message(n, speaker, content) for n, (speaker, content) in enumerate(turns)]
 
 
 SLEEP_AND_WORK = conversation(
