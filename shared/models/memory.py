@@ -56,16 +56,13 @@ class MemorySearchQuery(ApiModel):
     limit: int = Field(default=5, ge=1, le=20)
 
 
-class MemoryHit(ApiModel):
+class MemoryHit(SessionSummary):
+    """One past session found by a memory search."""
+
     session_id: str
-    summary: str
     score: float = Field(description="Cosine similarity to the query, -1..1; higher is closer.")
-    key_topics: list[str] = Field(default_factory=list)
-    detected_emotions: list[str] = Field(default_factory=list)
-    next_steps: list[str] = Field(default_factory=list)
     avatar: str
     session_ended_at: datetime | None = None
-    model: str
 
 
 class MemorySearchResponse(ApiModel):
