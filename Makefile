@@ -34,8 +34,9 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed bundle
 	@$(VENV)/bin/python infra/local/toolchain.py --out .local > /dev/null
 
-bundle: $(VENV)/.installed
+bundle: $(VENV)/.installed node_modules/.installed
 	@$(VENV)/bin/python infra/bundle_shared.py
+	@$(VENV)/bin/python infra/vendor_web_sdk.py
 
 dev: install
 	infra/local/emulators.sh start
@@ -66,7 +67,7 @@ test: lint typecheck unit integration
 	@$(VENV)/bin/python infra/local/test_summary.py .local/junit-unit.xml .local/junit-integration.xml
 
 clean:
-	rm -rf $(VENV) $(FN_VENV) node_modules .local functions/shared
+	rm -rf $(VENV) $(FN_VENV) node_modules .local functions/shared public/vendor
 
 # Benchmarks against a fresh emulator stack: ratios to a baseline measured in the same run, tables on
 # stdout and JSON in .local/bench/ (see docs/performance.md). Offline replies without stream delay.
