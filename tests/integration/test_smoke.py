@@ -12,4 +12,6 @@ def test_health_reports_every_dependency() -> None:
     assert body["checks"]["firestore"]["status"] == "ok"
     assert body["checks"]["ai"]["status"] == "offline_default"
     memory = body["checks"]["memory"]
-    assert memory["status"] == "offline_default" and "MiniLM" in memory["detail"], "the bundled model is found"
+    assert memory["status"] == "offline_default" and "MiniLM" in memory["detail"], (
+        "the bundled model is found"
+    )
