@@ -31,7 +31,9 @@ def test_every_sdk_import_resolves_to_a_vendored_file() -> None:
     page_imports = set(CDN_IMPORT.findall(PAGE.read_text(encoding="utf-8")))
     sdk_imports = {url for path in copied for url in CDN_IMPORT.findall(path.read_text(encoding="utf-8"))}
     assert page_imports, "the page imports the SDK"
-    assert page_imports | sdk_imports <= set(mapping), "an SDK URL without a local copy would need the network"
+    assert page_imports | sdk_imports <= set(mapping), (
+        "an SDK URL without a local copy would need the network"
+    )
     for url, local in mapping.items():
         assert local.startswith("/vendor/") and (ROOT / "public" / local.lstrip("/")).is_file(), url
         assert Path(local).name in MODULES
@@ -41,4 +43,6 @@ def test_the_mapped_version_is_the_installed_sdk() -> None:
     installed = json.loads((ROOT / "node_modules" / "firebase" / "package.json").read_text())["version"]
     pinned = json.loads((ROOT / "package.json").read_text())["devDependencies"]["firebase"]
     assert installed == pinned
-    assert all(f"/firebasejs/{installed}/" in url for url in import_map()), "import map and package.json agree"
+    assert all(f"/firebasejs/{installed}/" in url for url in import_map()), (
+        "import map and package.json agree"
+    )
