@@ -133,7 +133,8 @@ def safety_assess(event: Any) -> None:
     assess(event.data.message.json)
 
 
-@pubsub_fn.on_message_published(topic="session-ended", memory=options.MemoryOption.MB_512)
+# With an OpenAI key a memory waits on a chat call and an embedding call, with retries: allow 5 minutes.
+@pubsub_fn.on_message_published(topic="session-ended", memory=options.MemoryOption.MB_512, timeout_sec=300)
 def session_memory(event: Any) -> None:
     """`session.ended`: write the session's memory (summary, topics, emotions, next steps, embedding)."""
     from backend.session_memory import write_memory

@@ -37,6 +37,7 @@ from typing import NamedTuple
 
 from shared.conversation.analysis import Analysis, PhraseIndex, analyze_tokens, tokenize
 from shared.models.messages import Sentiment
+from shared.safety import learned as _learned
 from shared.safety.levels import SafetyLevel, Screening
 
 __all__ = ["CONTEXT_WINDOW", "screen_message", "screen_reply"]
@@ -84,6 +85,7 @@ SIGNAL_ORDER = (
     "reported_speech",
     "context_escalation",
     "context_carryover",
+    "learned_risk",
     # screen_reply
     "method_detail",
     "encouragement",
@@ -3060,7 +3062,30 @@ def screen_message(text: str, *, recent_user_messages: Sequence[str] = ()) -> Sc
     """Screen one user message, with up to `CONTEXT_WINDOW` earlier user messages (oldest first) as
     context. The level reports what the whole window shows: an earlier HIGH_RISK disclosure is not erased
     by a later "I'm fine" (`context_carryover`), and WATCH cues piling up over the window raise it to
-    ELEVATED_CONCERN (`context_escalation`). `analysis` is the current message's sentiment and topics."""
+    ELEVATED_CONCERN (`context_escalation`). A window the rules leave at NORMAL or WATCH, with nothing
+    explained away, is raised to ELEVATED_CONCERN when the learned model reads it as urgent
+    (`learned_risk`, `shared/safety/learned.py`). `analysis` is the current message's sentiment and topics."""
+    return _screen(text, recent_user_messages, learned=True)
+
+
+def _learned_allowed(verdicts: Sequence[_Verdict]) -> bool:
+    """The learned score may raise the window only if the rules explained nothing away, or if they also
+    found an own cue that stands: it never overrules a negated, figurative, quoted, recovered or someone
+    else's mention on its own."""
+    if any(v.own for v in verdicts):
+        return True
+    return all(_DISCOUNTING.isdisjoint(v.signals) for v in verdicts)
+
+
+def _window_tokens(window: Sequence[str], current: str) -> list[str]:
+    tokens: list[str] = []
+    for message in (*window, current):
+        tokens.extend(tokenize(message))
+    return tokens
+
+
+def _screen(text: str, recent_user_messages: Sequence[str], *, learned: bool) -> Screening:
+    """`screen_message`; `learned=False` gives the rules' verdict alone (training and the benchmark)."""
     previous = list(recent_user_messages)
     if previous and previous[-1] == text:  # the current message itself (a retried post already stored)
         previous.pop()
@@ -3102,6 +3127,19 @@ def screen_message(text: str, *, recent_user_messages: Sequence[str] = ()) -> Sc
             level = _E
             signals.append("context_escalation")
             confidence = round(min(0.85, 0.45 + 0.08 * cues), 3)
+    else:
+        earlier = []
+    if learned and level <= _W and _learned_allowed([verdict, *earlier]):
+        rules_signals = sorted({*signals, *(x for v in earlier for x in v.signals)})
+        model = _learned.load_model()
+        probability = model.probability(
+            _learned.features(_window_tokens(window, text), _LEVELS[level].value, rules_signals)
+        )
+        details["learned_score"] = f"{probability:.3f}"
+        if probability >= model.threshold:
+            level = _E
+            signals.append("learned_risk")
+            confidence = round(min(0.9, probability), 3)
     ordered = tuple(sorted(dict.fromkeys(signals), key=lambda x: _SIGNAL_RANK.get(x, len(SIGNAL_ORDER))))
     return Screening(
         level=_LEVELS[level],
