@@ -13,6 +13,10 @@ By default the released text gets the four word substitutions the README documen
 ("Hyperactive behavior" -> like, "Tired" -> very, "Pain" -> hurt, "Asthenia" -> week, the last three only
 mid-sentence); `--raw` screens the text exactly as released.
 
+"ours" is the shipped screen (rules + the learned model, `learned_risk`); the rules alone are printed
+next to it. The learned model was trained on `dev` (infra/train_crisis_screen.py), so its dev figures are
+in-sample: the cross-validated dev figures are in shared/safety/learned_risk.json ("training").
+
 Tune on `dev` only; `test` is for reporting. The data is read at run time and never copied anywhere.
 """
 
@@ -28,8 +32,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.safety import learned
 from shared.safety.levels import SafetyLevel
-from shared.safety.screen import screen_message
+from shared.safety.screen import _screen, screen_message
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "benchmarks" / "crisis" / "cssrs_reddit_500.csv"
@@ -108,6 +113,11 @@ def ours(item: Item) -> str:
     return to_class(screen_message(excerpt(item)).level)
 
 
+def rules_only(item: Item) -> str:
+    """The rules alone, without the learned model (`learned_risk`), for comparison."""
+    return to_class(_screen(excerpt(item), (), learned=False).level)
+
+
 def ours_with_context(item: Item) -> str:
     posts = list(item.posts[:POSTS])
     share = MAX_CHARS // max(1, len(posts))
@@ -174,8 +184,21 @@ def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}x" if b else "n/a"
 
 
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
 def print_split(
-    name: str, ours_scores: Scores, base: Scores, seconds: float, *, context: bool = False
+    name: str,
+    ours_scores: Scores,
+    base: Scores,
+    timings: Sequence[float],
+    *,
+    rules: Scores | None = None,
+    context: bool = False,
 ) -> None:
     item = (
         f"post {POSTS} with posts 1-{POSTS - 1} as context"
@@ -183,7 +206,7 @@ def print_split(
         else f"first {POSTS} posts, <= {MAX_CHARS} chars"
     )
     print(f"--- split: {name} ({ours_scores.n} users; item: {item}; keyword screen on the standard excerpt)")
-    print(f"{'metric':22} {'ours':>8} {'keyword':>8} {'ours/kw':>8} {'target':>8}")
+    print(f"{'metric':22} {'ours':>8} {'keyword':>8} {'ours/kw':>8} {'rules':>8} {'target':>8}")
     for key, label in (
         ("urgent_recall", "urgent recall"),
         ("urgent_precision", "urgent precision"),
@@ -191,8 +214,10 @@ def print_split(
     ):
         a = float(getattr(ours_scores, key))
         b = float(getattr(base, key))
+        r = f"{float(getattr(rules, key)):8.3f}" if rules is not None else f"{'-':>8}"
         mark = "ok" if a >= TARGETS[key] else "MISS"
-        print(f"{label:22} {a:8.3f} {b:8.3f} {_ratio(a, b):>8} {TARGETS[key]:>6.2f} {mark}")
+        print(f"{label:22} {a:8.3f} {b:8.3f} {_ratio(a, b):>8} {r} {TARGETS[key]:>6.2f} {mark}")
+    print("(ours = rules + learned model, the shipped screen; rules = the rules alone, learned_risk off)")
     print(
         "per-class F1 (ours):   "
         + "  ".join(f"{SHORT[c]} {ours_scores.per_class_f1[c]:.2f}" for c in CLASSES)
@@ -201,7 +226,11 @@ def print_split(
     print(f"{'':8}" + "".join(f"{SHORT[c]:>7}" for c in CLASSES))
     for c, row in zip(CLASSES, ours_scores.confusion, strict=True):
         print(f"{SHORT[c]:8}" + "".join(f"{v:7d}" for v in row))
-    print(f"({seconds * 1000 / max(1, ours_scores.n):.2f} ms per excerpt)")
+    ms = [t * 1000 for t in timings]
+    print(
+        f"(ours, ms per excerpt: mean {sum(ms) / max(1, len(ms)):.2f}, p50 {percentile(ms, 0.5):.2f}, "
+        f"p99 {percentile(ms, 0.99):.2f}, max {max(ms, default=0.0):.2f}; budget p99 <= 5 ms)"
+    )
 
 
 def hard_negative_rates(path: Path = HARD_NEGATIVES) -> dict[str, float | int]:
@@ -239,15 +268,25 @@ def run(
     for n, split in enumerate(splits):
         chosen = [i for i in items if i.split == split]
         truth = [i.label for i in chosen]
-        started = time.perf_counter()
-        predicted = [screen(i) for i in chosen]
-        seconds = time.perf_counter() - started
+        learned.load_model()  # loaded once per process; not part of the per-message time
+        predicted, timings = [], []
+        for i in chosen:
+            started = time.perf_counter()
+            predicted.append(screen(i))
+            timings.append(time.perf_counter() - started)
         base = [keywords(i) for i in chosen]
         ours_scores, base_scores = score(truth, predicted), score(truth, base)
+        rules_scores = None if context else score(truth, [rules_only(i) for i in chosen])
         if n:
             print()
-        print_split(split, ours_scores, base_scores, seconds, context=context)
-        report[split] = {"ours": ours_scores.as_dict(), "keyword": base_scores.as_dict()}
+        print_split(split, ours_scores, base_scores, timings, rules=rules_scores, context=context)
+        report[split] = {
+            "ours": ours_scores.as_dict(),
+            "keyword": base_scores.as_dict(),
+            "rules_only": rules_scores.as_dict() if rules_scores else None,
+            "ms_p50": round(percentile(timings, 0.5) * 1000, 3),
+            "ms_p99": round(percentile(timings, 0.99) * 1000, 3),
+        }
     all_truth = [i.label for i in items]
     all_kw = score(all_truth, [keywords(i) for i in items])
     print(

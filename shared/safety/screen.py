@@ -21,6 +21,8 @@ Then each mention is qualified by its surroundings:
 Levels combine by maximum, plus a few clinical combinations (method with ideation -> HIGH_RISK; an action
 cue with a time-now cue, or a farewell with ideation -> SAFETY_MODE; WATCH cues piling up over the last
 messages -> ELEVATED_CONCERN, `context_escalation`). `confidence` grows as independent cues agree.
+A window the rules leave at NORMAL or WATCH, with nothing explained away, may be raised to ELEVATED_CONCERN
+by a small learned model (`learned_risk`, `shared/safety/learned.py`); it never lowers a level.
 
 Everything is compiled on first use; importing this module costs nothing but reading it.
 """
@@ -3069,19 +3071,20 @@ def screen_message(text: str, *, recent_user_messages: Sequence[str] = ()) -> Sc
 
 
 def _learned_allowed(verdicts: Sequence[_Verdict]) -> bool:
-    """The learned score may raise the window only if the rules explained nothing away, or if they also
-    found an own cue that stands: it never overrules a negated, figurative, quoted, recovered or someone
-    else's mention on its own."""
-    if any(v.own for v in verdicts):
-        return True
+    """The learned score may raise the window only if the rules explained nothing away anywhere in it: it
+    never overrules a negated, figurative, quoted, recovered, second- or third-person mention."""
     return all(_DISCOUNTING.isdisjoint(v.signals) for v in verdicts)
 
 
-def _window_tokens(window: Sequence[str], current: str) -> list[str]:
-    tokens: list[str] = []
-    for message in (*window, current):
-        tokens.extend(tokenize(message))
-    return tokens
+@lru_cache(maxsize=_CACHE_LIMIT)
+def _message_words(text: str) -> tuple[frozenset[str], int]:
+    """The learned model's view of one message (cached: earlier messages come back on every turn)."""
+    return _learned.words_of(tokenize(text))
+
+
+def _window_words(window: Sequence[str], current: str) -> tuple[frozenset[str], int]:
+    parts = [_message_words(message) for message in (*window, current)]
+    return frozenset().union(*(words for words, _ in parts)), sum(count for _, count in parts)
 
 
 def _screen(text: str, recent_user_messages: Sequence[str], *, learned: bool) -> Screening:
@@ -3100,6 +3103,7 @@ def _screen(text: str, recent_user_messages: Sequence[str], *, learned: bool) ->
     if verdict.rules:
         details["rules"] = ",".join(verdict.rules)
 
+    earlier: list[_Verdict] = []
     if scans:
         earlier = [_decide(s, gate_open) for s in scans]
         carried = _N
@@ -3127,14 +3131,12 @@ def _screen(text: str, recent_user_messages: Sequence[str], *, learned: bool) ->
             level = _E
             signals.append("context_escalation")
             confidence = round(min(0.85, 0.45 + 0.08 * cues), 3)
-    else:
-        earlier = []
-    if learned and level <= _W and _learned_allowed([verdict, *earlier]):
+    words, count = _window_words(window, text) if learned and level <= _W else (frozenset(), 0)
+    if _learned.applies_to_words(words, count) and _learned_allowed([verdict, *earlier]):
         rules_signals = sorted({*signals, *(x for v in earlier for x in v.signals)})
         model = _learned.load_model()
-        probability = model.probability(
-            _learned.features(_window_tokens(window, text), _LEVELS[level].value, rules_signals)
-        )
+        vector = _learned.features_of_words(words, count, _LEVELS[level].value, rules_signals)
+        probability = model.probability(vector)
         details["learned_score"] = f"{probability:.3f}"
         if probability >= model.threshold:
             level = _E
