@@ -17,7 +17,7 @@ options.set_global_options(region="us-central1", max_instances=20)
 # offline model's weights (~90 MB in NumPy) need more than the default 256 MiB.
 @https_fn.on_request(memory=options.MemoryOption.MB_512)
 def sessions_api(req: flask.Request) -> flask.Response:
-    """/api/v1/sessions and /api/v1/sessions/**"""
+    """/api/v1/sessions, /api/v1/sessions/** and /api/v1/ai/chat"""
     return dispatch(routes_for("sessions"), req)
 
 

@@ -234,7 +234,7 @@ class ConversationService:
                 self.store.record_prompt(session.id, reply.id, request.messages(), self.provider.model)
             text, tokens = self._with_retries(streamer, request)
             final = reply.model_copy(update={"content": text, "status": "complete", "tokens_used": tokens})
-        except _UnsafeReply as unsafe:
+        except UnsafeReply as unsafe:
             final = reply.model_copy(
                 update={
                     "content": SAFE_REPLY_FALLBACK,
@@ -288,7 +288,7 @@ class ConversationService:
 
         def retryable(exc: BaseException) -> bool:
             return (
-                not isinstance(exc, TimeoutError | _UnsafeReply)
+                not isinstance(exc, TimeoutError | UnsafeReply)
                 and not streamer.typing_shown
                 and self.monotonic() < streamer.deadline
             )
@@ -355,7 +355,7 @@ def screening_window(session: Session, messages: list[Message]) -> list[Message]
     return [m for m in messages if m.speaker != AI_SPEAKER and (cleared is None or m.created_at > cleared)]
 
 
-class _UnsafeReply(Exception):
+class UnsafeReply(Exception):
     def __init__(self, screening: Screening) -> None:
         super().__init__(screening.level.value)
         self.screening = screening
@@ -364,7 +364,7 @@ class _UnsafeReply(Exception):
 def check_reply(text: str) -> Screening:
     screening = screen_reply(text)
     if screening.level.at_least(SafetyLevel.ELEVATED_CONCERN):
-        raise _UnsafeReply(screening)
+        raise UnsafeReply(screening)
     return screening
 
 

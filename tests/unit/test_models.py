@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from backend.api import ROUTES
 from shared.models.base import ApiModel, EmptyRequest, Pagination
 from shared.models.credits import GrantCreditsRequest
+from shared.models.chat import ChatRequest
 from shared.models.memory import MemorySearchQuery
 from shared.models.messages import ExportQuery, PostMessageRequest, TranscriptQuery
 from shared.models.safety import (
@@ -55,6 +56,7 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     GrantCreditsRequest: {"delta": 10, "reason": "goodwill"},
     PushTokenRequest: {"fcmToken": "device-token"},
     MemorySearchQuery: {"query": "exam stress"},
+    ChatRequest: {"message": "hello", "avatar": "alex"},
     UserStateRequest: {"language": "en-US", "conversationContext": {"topic": "sleep"}},
 }
 

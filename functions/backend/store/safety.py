@@ -15,7 +15,7 @@ from shared.clock import utcnow
 from shared.errors import NotFound
 from shared.models.safety import CrisisAlert
 from shared.models.sessions import Session
-from shared.safety.escalation import Escalation, escalate
+from shared.safety.escalation import Escalation, alert_id_for, escalate
 from shared.safety.gateway import SafetyGateway
 from shared.safety.levels import SafetyLevel
 from shared.safety.resources import resources_for
@@ -100,6 +100,35 @@ class FirestoreSafetyGateway(SafetyGateway):
         if new_alert and change is not None and change.alert is not None:
             self._notify_trusted_contacts(change.alert)
         return session
+
+    def alert_without_session(
+        self, *, user_id: str, level: SafetyLevel, signals: list[str], message_key: str
+    ) -> CrisisAlert:
+        """A crisis alert for `POST /ai/chat`, which has no session: admins and trusted contacts are told
+        all the same. `message_key` (a hash of the user, the text and the day) makes a retry find the same
+        alert; its `sessionId` is `ai-chat-…`, so it is told apart from session alerts."""
+        from google.api_core.exceptions import AlreadyExists
+
+        now = utcnow()
+        session_id = f"ai-chat-{message_key[:16]}"
+        alert = CrisisAlert(
+            id=alert_id_for(session_id, message_key),
+            user_id=user_id,
+            session_id=session_id,
+            message_id=message_key,
+            level=level.value,
+            signals=signals,
+            source="ai_chat",
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            self.db.collection(CRISIS_ALERTS).document(alert.id).create(to_document(alert, exclude={"id"}))
+        except AlreadyExists:
+            return alert
+        logs.warning("crisis alert without a session", userId=user_id, level=level.value, source="ai_chat")
+        self._notify_trusted_contacts(alert)
+        return alert
 
     def request_assessment(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:
         payload = {

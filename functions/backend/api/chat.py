@@ -1,0 +1,43 @@
+"""`POST /api/v1/ai/chat`: one reply without a session (function `sessions_api`)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from backend.http.routing import API_PREFIX, Call, Route
+from shared.models.chat import ChatRequest, ChatResponse
+
+
+def chat(call: Call) -> ChatResponse:
+    """A crisis raises an alert even without a session: the screen's verdict decides, as on the session path."""
+    from backend.ai import get_provider
+    from backend.services import safety_gateway
+    from shared.conversation.stateless import chat_once
+    from shared.safety.escalation import ALERT_FROM
+    from shared.safety.levels import SafetyLevel
+    from shared.settings import get_settings
+
+    body: ChatRequest = call.body
+    response = chat_once(request=body, provider=get_provider(), settings=get_settings())
+    level = SafetyLevel(response.safety.level)
+    if level.at_least(ALERT_FROM):
+        day = datetime.now(UTC).date().isoformat()
+        key = hashlib.sha256(f"{call.uid}\n{day}\n{body.message}".encode()).hexdigest()
+        safety_gateway().alert_without_session(
+            user_id=call.uid, level=level, signals=response.safety.signals, message_key=key
+        )
+    return response
+
+
+ROUTES: tuple[Route, ...] = (
+    Route(
+        "POST",
+        f"{API_PREFIX}/ai/chat",
+        chat,
+        "One AI reply without a session (screened like a session turn; nothing stored)",
+        "sessions",
+        ChatResponse,
+        body=ChatRequest,
+    ),
+)
