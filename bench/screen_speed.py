@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from shared.safety import screen
+from shared.safety.screen import scanning
 
 REPO = Path(__file__).resolve().parents[1]
 HARD_NEGATIVES = REPO / "tests" / "data" / "hard_negatives.txt"
@@ -112,7 +113,7 @@ def measure(
                 if cold:
                     clear()
                 else:
-                    screen._cache.pop(text, None)  # the current message is always new
+                    scanning._cache.pop(text, None)  # the current message is always new
                 cpu0, wall0 = time.thread_time_ns(), time.perf_counter_ns()
                 screen.screen_message(text, recent_user_messages=context)
                 best_cpu = min(best_cpu, (time.thread_time_ns() - cpu0) / 1e6)

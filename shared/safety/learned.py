@@ -1,6 +1,6 @@
 """The learned part of the inline crisis screen: a small logistic model (`learned_risk`).
 
-The rules in `screen.py` decide HIGH_RISK and SAFETY_MODE and every explain-away (negation, figurative
+The rules in `screen/` decide HIGH_RISK and SAFETY_MODE and every explain-away (negation, figurative
 speech, someone else's risk, quotes, recovery). This model only answers one question for a window the
 rules left at NORMAL or WATCH (and only when `applies`: at least `MIN_WORDS` words, one of them
 in `TOPIC_WORDS`): does the text, taken as a whole, read like the writing of someone with

@@ -10,8 +10,8 @@ from pydantic import BaseModel, ValidationError
 
 from backend.api import ROUTES
 from shared.models.base import ApiModel, EmptyRequest, Pagination
-from shared.models.credits import GrantCreditsRequest
 from shared.models.chat import ChatRequest
+from shared.models.credits import GrantCreditsRequest
 from shared.models.memory import MemorySearchQuery
 from shared.models.messages import ExportQuery, PostMessageRequest, TranscriptQuery
 from shared.models.safety import (
