@@ -114,14 +114,19 @@ def _roll(session_ref: Any, message_count: int) -> dict[str, Any] | None:
     window, every = settings.context_messages, settings.rolling_summary_every
     if message_count < window + every:
         return None
+    # What this instance last saw rolled: `through` only grows, so when even that says "not due", the
+    # session is not read (one read per roll instead of one per flush).
+    seen = _rolled_through.get(session_ref.id)
+    if (
+        seen is not None
+        and plan_roll(message_count=message_count, through=seen, window=window, every=every) is None
+    ):
+        return None
     current = session_ref.get(field_paths=["rollingSummary", "rollingSummaryThrough", "rollingSummaryUntil"])
     known = current.to_dict() or {}
-    plan = plan_roll(
-        message_count=message_count,
-        through=int(known.get("rollingSummaryThrough") or 0),
-        window=window,
-        every=every,
-    )
+    through = int(known.get("rollingSummaryThrough") or 0)
+    _remember_roll(session_ref.id, through)
+    plan = plan_roll(message_count=message_count, through=through, window=window, every=every)
     if plan is None:
         return None
     query: Any = session_ref.collection("messages")
@@ -131,8 +136,18 @@ def _roll(session_ref: Any, message_count: int) -> dict[str, Any] | None:
     messages = [from_document(Message, d.to_dict(), id=d.id) for d in docs]
     if not messages:
         return None
+    _remember_roll(session_ref.id, plan.through + len(messages))
     return {
         "rollingSummary": roll(known.get("rollingSummary"), messages),
         "rollingSummaryThrough": plan.through + len(messages),
         "rollingSummaryUntil": messages[-1].created_at,
     }
+
+
+_rolled_through: dict[str, int] = {}
+
+
+def _remember_roll(session_id: str, through: int) -> None:
+    if len(_rolled_through) > 10_000:
+        _rolled_through.clear()
+    _rolled_through[session_id] = max(through, _rolled_through.get(session_id, 0))
