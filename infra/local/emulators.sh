@@ -42,8 +42,13 @@ case "${1:-}" in
     ;;
   exec)
     shift
-    cd "$ROOT/.local/logs" && exec firebase --config "$ROOT/firebase.json" emulators:exec --project "$PROJECT" --only "$ONLY" \
-      --log-verbosity "${EMULATOR_LOG_VERBOSITY:-QUIET}" "cd '$ROOT' && $*"
+    cd "$ROOT/.local/logs"
+    status=0
+    firebase --config "$ROOT/firebase.json" emulators:exec --project "$PROJECT" --only "$ONLY" \
+      --log-verbosity "${EMULATOR_LOG_VERBOSITY:-QUIET}" "cd '$ROOT' && $*" || status=$?
+    # The functions emulator can leave Python workers behind; they would hold ports the next run wants.
+    pkill -f "$ROOT/functions/venv/bin/functions-framework" 2>/dev/null || true
+    exit "$status"
     ;;
   *)
     echo "usage: $0 start | exec COMMAND" >&2
