@@ -75,6 +75,18 @@ def _admit(user: UserDocument, max_live_sessions: int) -> None:
         )
 
 
+def _started(user: UserDocument, session_id: str, now: datetime, **profile: str) -> UserDocument:
+    """The user after a start: the session takes a live slot and counts towards `sessionsStarted`."""
+    return user.model_copy(
+        update={
+            "live_session_ids": [*user.live_session_ids, session_id],
+            "sessions_started": user.sessions_started + 1,
+            "updated_at": now,
+            **profile,
+        }
+    )
+
+
 def start_instant(
     *,
     user: UserDocument,
@@ -113,14 +125,7 @@ def start_instant(
     profile = {"email": request.user_email} if request.user_email else {}
     if request.user_name:
         profile["display_name"] = request.user_name
-    updated_user = user.model_copy(
-        update={
-            "live_session_ids": [*user.live_session_ids, session_id],
-            "sessions_started": user.sessions_started + 1,
-            "updated_at": now,
-            **profile,
-        }
-    )
+    updated_user = _started(user, session_id, now, **profile)
     event = SessionEvent(
         type=EVENT_TYPE_BY_ACTION[SessionAction.START],
         at=now,
@@ -323,13 +328,7 @@ def start_pending(
             "returning_user": user.sessions_started > 0,
         }
     )
-    updated_user = user.model_copy(
-        update={
-            "live_session_ids": [*user.live_session_ids, session.id],
-            "sessions_started": user.sessions_started + 1,
-            "updated_at": now,
-        }
-    )
+    updated_user = _started(user, session.id, now)
     event = SessionEvent(
         type=EVENT_TYPE_BY_ACTION[SessionAction.START],
         at=now,
