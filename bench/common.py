@@ -78,7 +78,7 @@ def api_base() -> str:
 class FlushTasks:
     """Counts this process's flush-task enqueues and lets a benchmark wait for the in-flight ones.
 
-    Wraps backend.tasks.enqueue (True: a task was created; False: one with that id existed) and the
+    Wraps backend.cloud.tasks.enqueue (True: a task was created; False: one with that id existed) and the
     stats thread pool's submit (product code untouched), so a benchmark can wait until every flush
     request handed to the pool has reached the Tasks emulator.
     """
@@ -95,10 +95,10 @@ class FlushTasks:
             self.schedule_times = []
 
     def install(self) -> FlushTasks:
-        import backend.stats
-        import backend.tasks
+        import backend.cloud.tasks
+        import backend.triggers.stats
 
-        enqueue = getattr(backend.tasks.enqueue, "__bench_original__", backend.tasks.enqueue)
+        enqueue = getattr(backend.cloud.tasks.enqueue, "__bench_original__", backend.cloud.tasks.enqueue)
 
         def counted_enqueue(function_name: str, data: dict[str, Any], **kwargs: Any) -> bool:
             try:
@@ -114,9 +114,9 @@ class FlushTasks:
             return created
 
         counted_enqueue.__bench_original__ = enqueue  # type: ignore[attr-defined]
-        backend.tasks.enqueue = counted_enqueue
+        backend.cloud.tasks.enqueue = counted_enqueue
 
-        pool = backend.stats._pool()
+        pool = backend.triggers.stats._pool()
         submit = getattr(pool.submit, "__bench_original__", pool.submit)
 
         def tracked_submit(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
@@ -153,11 +153,11 @@ class FlushTasks:
 
 
 def conversation() -> ConversationService:
-    """The service exactly as backend.services.conversation_service() builds it, but with the offline
+    """The service exactly as backend.wiring.conversation_service() builds it, but with the offline
     responder replying at once (no stream delay, never a remote model), whatever the environment says.
     """
     import backend.ai
-    from backend.services import conversation_service
+    from backend.wiring import conversation_service
     from shared.avatars import load_avatars
     from shared.conversation.offline import OfflineReflectiveProvider
     from shared.settings import get_settings
@@ -174,7 +174,7 @@ def conversation() -> ConversationService:
 
 def start_session(*, duration: int = 60) -> Session:
     """A fresh user (uuid) and an active session, through the real session service."""
-    from backend.services import session_service
+    from backend.wiring import session_service
     from shared.models.sessions import StartSessionRequest
 
     request = StartSessionRequest(avatar="Alex", duration=duration, mode="chat")

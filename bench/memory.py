@@ -79,7 +79,7 @@ def _end_to_ready(api: Any, db: Any, sid: str) -> float:
 
 
 def _in_process(db: Any, sid: str) -> float:
-    from backend.session_memory import write_memory
+    from backend.triggers.memory import write_memory
 
     db.collection("sessions").document(sid).update({"memoryStatus": "pending"})
     db.collection("memories").document(sid).delete()

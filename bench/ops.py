@@ -29,7 +29,7 @@ GOAL = 2.5
 
 
 def run() -> dict[str, Any]:
-    from backend.clients import firestore_client
+    from backend.cloud.clients import firestore_client
     from shared.settings import get_settings
 
     settings = get_settings()

@@ -43,7 +43,7 @@ REPLY_TEXT = (
 
 
 def run() -> dict[str, Any]:
-    from backend.clients import firestore_client
+    from backend.cloud.clients import firestore_client
 
     flushes = FlushTasks().install()
     service = conversation()

@@ -52,7 +52,7 @@ def meta_api(req: flask.Request) -> flask.Response:
 # Task-queue ids allow only letters, digits and hyphens, so task functions are named in camelCase.
 def flushSessionStats(req: Any) -> None:  # noqa: N802
     """Recompute a session's aggregates (messageCount, tokens, response time, lastMessageAt); idempotent."""
-    from backend.stats import flush
+    from backend.triggers.stats import flush
 
     data = req.data or {}
     flush(str(data["sessionId"]), not_before=float(data.get("notBefore") or 0) or None)
@@ -79,7 +79,7 @@ _SCHEDULE_RETRY = options.RetryConfig(
 
 
 def _timer(handler: Any, req: Any) -> None:
-    from backend.timers import NotDueYet
+    from backend.cloud.timers import NotDueYet
 
     try:
         handler(req.data or {})
@@ -92,7 +92,7 @@ def _timer(handler: Any, req: Any) -> None:
 )
 def sessionTimer(req: Any) -> None:  # noqa: N802
     """End a session at its planned duration or when its credits run out; the low-credit warning."""
-    from backend.jobs import session_timer
+    from backend.triggers.timers import session_timer
 
     _timer(session_timer, req)
 
@@ -102,7 +102,7 @@ def sessionTimer(req: Any) -> None:  # noqa: N802
 )
 def sessionReminder(req: Any) -> None:  # noqa: N802
     """Remind the user of a scheduled session (notification document + FCM); stale ones no-op."""
-    from backend.jobs import session_reminder
+    from backend.triggers.timers import session_reminder
 
     _timer(session_reminder, req)
 
@@ -112,7 +112,7 @@ def sessionReminder(req: Any) -> None:  # noqa: N802
 )
 def sessionMissed(req: Any) -> None:  # noqa: N802
     """A scheduled session not started within the grace window becomes `missed`."""
-    from backend.jobs import session_missed
+    from backend.triggers.timers import session_missed
 
     _timer(session_missed, req)
 
@@ -120,7 +120,7 @@ def sessionMissed(req: Any) -> None:  # noqa: N802
 @scheduler_fn.on_schedule(schedule="every 5 minutes")
 def sweep_idle_sessions(event: Any) -> None:
     """End live sessions without a heartbeat for SESSIONS_IDLE_TIMEOUT_SECONDS (reason `idle`)."""
-    from backend.jobs import sweep_idle_sessions as sweep
+    from backend.triggers.timers import sweep_idle_sessions as sweep
 
     sweep()
 
@@ -128,7 +128,7 @@ def sweep_idle_sessions(event: Any) -> None:
 @pubsub_fn.on_message_published(topic="safety-assessments")
 def safety_assess(event: Any) -> None:
     """Deep assessment of a message screened ELEVATED_CONCERN or higher; may only raise the level."""
-    from backend.safety_assess import assess
+    from backend.triggers.safety import assess
 
     assess(event.data.message.json)
 
@@ -137,6 +137,6 @@ def safety_assess(event: Any) -> None:
 @pubsub_fn.on_message_published(topic="session-ended", memory=options.MemoryOption.MB_512, timeout_sec=300)
 def session_memory(event: Any) -> None:
     """`session.ended`: write the session's memory (summary, topics, emotions, next steps, embedding)."""
-    from backend.session_memory import write_memory
+    from backend.triggers.memory import write_memory
 
     write_memory(str(event.data.message.json["sessionId"]))

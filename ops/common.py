@@ -97,7 +97,7 @@ def auth_user(*, email: str | None, uid: str | None) -> Any:
     """The Firebase Auth user record named by exactly one of email or uid."""
     from firebase_admin import auth
 
-    from backend.clients import firebase_app
+    from backend.cloud.clients import firebase_app
 
     one_of(email, uid)
     app = firebase_app()

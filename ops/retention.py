@@ -26,7 +26,7 @@ def purge_transcripts(
 
     The sessions themselves, their events, summaries and memories stay. Safe to run again (it resumes).
     """
-    from backend.clients import firestore_client
+    from backend.cloud.clients import firestore_client
     from backend.store.erasure import purge_transcripts as purge
     from shared.settings import get_settings
 

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ops.common import OpsError, err, handled, out
 from shared.models.sessions import Duration, StartSessionRequest
-from shared.statuses import SessionAction
+from shared.sessions.statuses import SessionAction
 
 EMULATOR_VARS = ("FIRESTORE_EMULATOR_HOST", "FIREBASE_AUTH_EMULATOR_HOST")
 DEMO_DOMAIN = "example.test"
@@ -48,7 +48,7 @@ def ensure_user(email: str, number: int) -> tuple[Any, bool]:
     """The Auth-emulator user with this email, created when missing; and whether it was created."""
     from firebase_admin import auth
 
-    from backend.clients import firebase_app
+    from backend.cloud.clients import firebase_app
 
     app = firebase_app()
     try:
@@ -97,7 +97,7 @@ def seed_demo(
     Every session but each user's last is ended; a session a user still had live is ended first.
     """
     require_emulators()
-    from backend.services import session_service
+    from backend.wiring import session_service
     from shared.avatars import load_avatars
 
     prefix = prefix.strip()

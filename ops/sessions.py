@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ops.common import Email, Uid, handled, one_of, out, resolve_uid
 from shared.models.sessions import ListSessionsQuery, Session
-from shared.statuses import SessionStatus
+from shared.sessions.statuses import SessionStatus
 
 MAX_LIMIT = 100
 
@@ -52,7 +52,7 @@ def list_sessions(
     ] = 20,
 ) -> None:
     """Show sessions, newest first: one user's (--email/--uid) or everyone's."""
-    from backend.services import session_service
+    from backend.wiring import session_service
 
     one_of(email, uid, required=False)
     user_id = resolve_uid(email=email, uid=None) if email else uid

@@ -13,7 +13,7 @@ def _set_admin(user: Any, admin: bool) -> bool:
     """Set or clear the claim, keeping the user's other custom claims; return whether it changed."""
     from firebase_admin import auth
 
-    from backend.clients import firebase_app
+    from backend.cloud.clients import firebase_app
 
     claims: dict[str, Any] = dict(user.custom_claims or {})
     was_admin = claims.get("admin") is True
@@ -57,7 +57,7 @@ def grant_credits(
     uid: Uid = None,
 ) -> None:
     """Add (or remove) credits in one transaction with a ledger entry; the balance never goes below zero."""
-    from backend.clients import firestore_client
+    from backend.cloud.clients import firestore_client
     from backend.store.credits import grant_credits as grant
     from shared.settings import get_settings
 

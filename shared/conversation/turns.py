@@ -27,8 +27,8 @@ from shared.safety.gateway import SafetyGateway
 from shared.safety.levels import SafetyLevel, Screening
 from shared.safety.resources import CRISIS_REPLY_MODEL, SAFE_REPLY_FALLBACK, crisis_reply, resources_for
 from shared.safety.screen import screen_message, screen_reply
+from shared.sessions.statuses import SessionStatus
 from shared.settings import Settings
-from shared.statuses import SessionStatus
 
 FALLBACK_REPLY = (
     "I'm sorry, I'm having trouble answering right now. Could you give me a moment and say that again?"

@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 from shared.models.base import ApiModel, Pagination
 from shared.models.safety import CrisisResources
 from shared.safety.levels import SafetyLevel
-from shared.statuses import SessionStatus
+from shared.sessions.statuses import SessionStatus
 
 MetadataValue = str | int | float | bool | None
 MAX_METADATA_KEYS = 20

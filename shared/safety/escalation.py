@@ -13,7 +13,7 @@ from datetime import datetime
 from shared.models.safety import CrisisAlert, CrisisResources
 from shared.models.sessions import Session, SessionEvent
 from shared.safety.levels import SafetyLevel, highest
-from shared.statuses import SessionStatus
+from shared.sessions.statuses import SessionStatus
 
 PUBLISH_FROM = SafetyLevel.ELEVATED_CONCERN
 ALERT_FROM = SafetyLevel.HIGH_RISK

@@ -25,10 +25,10 @@ from shared.errors import (
 )
 from shared.models.sessions import ListSessionsQuery, ScheduleSessionRequest, Session, StartSessionRequest
 from shared.models.users import Credits, UserDocument
-from shared.services.memory import InMemorySessionService
-from shared.services.sessions import Idempotency, SessionService, SessionTimers
+from shared.sessions.in_memory import InMemorySessionService
+from shared.sessions.ports import Idempotency, SessionService, SessionTimers
+from shared.sessions.statuses import SessionAction, SessionStatus
 from shared.settings import Settings
-from shared.statuses import SessionAction, SessionStatus
 
 
 @dataclass

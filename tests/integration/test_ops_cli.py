@@ -10,7 +10,7 @@ from typer.testing import CliRunner, Result
 from ops.cli import app
 from ops.seed import DEMO_PASSWORD, demo_email
 from shared.models.sessions import ListSessionsQuery
-from shared.statuses import SessionStatus
+from shared.sessions.statuses import SessionStatus
 from tests.support.emulator import Api, TestUser, admin_app, firestore_db, sign_in
 
 runner = CliRunner()
@@ -167,7 +167,7 @@ def test_list_sessions_is_newest_first(user: TestUser) -> None:
 def test_seed_demo_creates_users_and_sessions_and_reuses_users_on_a_second_run() -> None:
     from firebase_admin import auth
 
-    from backend.services import session_service
+    from backend.wiring import session_service
 
     prefix = f"seed-{uuid.uuid4().hex[:10]}"
     emails = [demo_email(prefix, n) for n in (1, 2)]

@@ -236,8 +236,8 @@ def test_redelivered_reminder_is_idempotent(user: TestUser, api: Api) -> None:
     """The handler itself, run twice for one planned reminder (as a redelivery would): one notification.
     The user has an FCM token, so each first delivery also tries a push (a dry run on the emulators,
     which have no FCM: it fails, is logged, and changes nothing)."""
-    from backend.jobs import session_reminder
-    from backend.timers import epoch
+    from backend.cloud.timers import epoch
+    from backend.triggers.timers import session_reminder
 
     session = schedule(api, in_seconds(3600))
     registered = api.request("PUT", "/user/push-token", json={"fcmToken": "test-device-token"})

@@ -67,7 +67,7 @@ def new_user(*, admin: bool = False, prefix: str = "user") -> TestUser:
 
 @lru_cache(maxsize=1)
 def admin_app() -> Any:
-    from backend.clients import firebase_app
+    from backend.cloud.clients import firebase_app
 
     return firebase_app()
 
@@ -75,7 +75,7 @@ def admin_app() -> Any:
 @lru_cache(maxsize=1)
 def firestore_db() -> Any:
     """The test harness's own Firestore client (admin access, bypasses rules in the emulator)."""
-    from backend.clients import firestore_client
+    from backend.cloud.clients import firestore_client
 
     return firestore_client()
 

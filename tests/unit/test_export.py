@@ -18,7 +18,7 @@ from shared.export import CONTENT_TYPES, export_filename, pdf_export, transcript
 from shared.export.csv_export import neutralise
 from shared.models.messages import Message, Sentiment
 from shared.models.sessions import Session, SessionPaths
-from shared.statuses import SessionStatus
+from shared.sessions.statuses import SessionStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.errors import Conflict, InsufficientCredits, InvalidStateTransition
-from shared.lifecycle import Change, apply_action, new_user, start_instant
 from shared.models.sessions import Session, StartSessionRequest
 from shared.models.users import Avatar, Credits, UserDocument
-from shared.statuses import SessionAction, SessionStatus
+from shared.sessions.lifecycle import Change, apply_action, new_user, start_instant
+from shared.sessions.statuses import SessionAction, SessionStatus
 
 T0 = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
 USER_ID = "user-1"

@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared.metering import (
+from shared.models.sessions import Session, SessionPaths
+from shared.models.users import Credits, UserDocument
+from shared.sessions.metering import (
     END_TOLERANCE_SECONDS,
     IDLE_ADJUSTMENT_REASON,
     USAGE_REASON,
@@ -18,9 +20,7 @@ from shared.metering import (
     minutes_started,
     timers_for,
 )
-from shared.models.sessions import Session, SessionPaths
-from shared.models.users import Credits, UserDocument
-from shared.statuses import SessionStatus
+from shared.sessions.statuses import SessionStatus
 
 T0 = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
 MINUTE = 60.0

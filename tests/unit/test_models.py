@@ -33,7 +33,7 @@ from shared.models.sessions import (
 )
 from shared.models.userdata import UserStateRequest
 from shared.models.users import PushTokenRequest, email_user_id
-from shared.statuses import SessionStatus
+from shared.sessions.statuses import SessionStatus
 
 T0 = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
 

@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from shared.errors import Conflict, InsufficientCredits, InvalidStateTransition, ValidationFailed
-from shared.lifecycle import (
+from shared.models.sessions import ScheduleSessionRequest, Session, StartSessionRequest
+from shared.models.users import Avatar, Credits, UserDocument
+from shared.sessions.lifecycle import (
     MeteringRules,
     metered_action,
     needs_timers,
@@ -16,9 +18,7 @@ from shared.lifecycle import (
     start_instant,
     start_pending,
 )
-from shared.models.sessions import ScheduleSessionRequest, Session, StartSessionRequest
-from shared.models.users import Avatar, Credits, UserDocument
-from shared.scheduling import (
+from shared.sessions.scheduling import (
     check_scheduled_at,
     is_missed,
     missed_at,
@@ -26,8 +26,8 @@ from shared.scheduling import (
     reminder_text,
     reminders_for,
 )
+from shared.sessions.statuses import SessionAction, SessionStatus
 from shared.settings import Settings, parse_leads
-from shared.statuses import SessionAction, SessionStatus
 
 T0 = datetime(2030, 1, 2, 12, 0, tzinfo=UTC)
 AVATAR = Avatar(id="alex", name="Alex", persona="p", voice_style="v", default_voice_id="alex-warm")

@@ -7,9 +7,9 @@ import itertools
 import pytest
 
 from shared.errors import InvalidStateTransition
-from shared.statuses import SessionAction, SessionStatus, allowed_actions, next_status
+from shared.sessions.statuses import SessionAction, SessionStatus, allowed_actions, next_status
 
-# The spec, written out independently of shared.statuses.TRANSITIONS.
+# The spec, written out independently of shared.sessions.statuses.TRANSITIONS.
 STATUSES = ("pending", "active", "paused", "completed", "cancelled", "missed")
 ACTIONS = ("start", "pause", "resume", "end", "cancel", "miss")
 LEGAL: dict[tuple[str, str], str] = {

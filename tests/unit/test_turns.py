@@ -6,12 +6,12 @@ import pytest
 
 from shared.conversation.turns import FALLBACK_REPLY, ConversationService, message_id_for, reply_id_for
 from shared.errors import InvalidStateTransition, NotFound
-from shared.lifecycle import session_paths
 from shared.models.messages import PostMessageRequest
 from shared.models.sessions import Session
 from shared.safety.levels import SafetyLevel
+from shared.sessions.lifecycle import session_paths
+from shared.sessions.statuses import SessionStatus
 from shared.settings import Settings
-from shared.statuses import SessionStatus
 from tests.support.fakes import FakeClock, InMemoryMessageStore, InMemorySafetyGateway, ScriptedProvider
 
 SID = "session-1"

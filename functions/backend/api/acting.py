@@ -8,7 +8,7 @@ owner is the acting user.
 
 from __future__ import annotations
 
-from backend.clients import firestore_client
+from backend.cloud.clients import firestore_client
 from backend.http.routing import Call
 from backend.store.documents import SESSIONS
 from shared.errors import PermissionDenied, ValidationFailed

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from backend.clients import firestore_client
+from backend.cloud.clients import firestore_client
 from backend.http.routing import API_PREFIX, Call, Route
-from backend.services import session_service
 from backend.store import safety
+from backend.wiring import session_service
 from shared.errors import (
     Conflict,
     IdempotencyKeyReused,
@@ -125,7 +125,7 @@ def _ensure_user_exists(user_id: str) -> None:
     """Only accounts of this project get credits (a typo must not create a stray user document)."""
     from firebase_admin import auth
 
-    from backend.clients import firebase_app
+    from backend.cloud.clients import firebase_app
 
     try:
         auth.get_user(user_id, app=firebase_app())

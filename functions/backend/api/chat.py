@@ -12,7 +12,7 @@ from shared.models.chat import ChatRequest, ChatResponse
 def chat(call: Call) -> ChatResponse:
     """A crisis raises an alert even without a session: the screen's verdict decides, as on the session path."""
     from backend.ai import get_provider
-    from backend.services import safety_gateway
+    from backend.wiring import safety_gateway
     from shared.conversation.stateless import chat_once
     from shared.safety.escalation import ALERT_FROM
     from shared.safety.levels import SafetyLevel

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from backend.api.acting import session_owner
 from backend.http.routing import API_PREFIX, Call, Response, Route
-from backend.services import session_service
+from backend.wiring import session_service
 from shared.errors import InvalidStateTransition, NotFound
 from shared.models.memory import (
     MemorySearchQuery,
@@ -13,7 +13,7 @@ from shared.models.memory import (
     SessionSummary,
     SessionSummaryResponse,
 )
-from shared.statuses import LIVE
+from shared.sessions.statuses import LIVE
 
 
 def summary(call: Call) -> SessionSummaryResponse | Response:
@@ -44,7 +44,7 @@ def summary(call: Call) -> SessionSummaryResponse | Response:
 
 
 def search(call: Call) -> MemorySearchResponse:
-    from backend.session_memory import search as search_memories
+    from backend.triggers.memory import search as search_memories
 
     query: MemorySearchQuery = call.query
     return MemorySearchResponse(

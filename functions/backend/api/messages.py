@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backend.api.acting import session_owner
 from backend.http.routing import API_PREFIX, Call, Response, Route
-from backend.services import conversation_service, message_store, session_service
+from backend.wiring import conversation_service, message_store, session_service
 from shared.errors import InvalidStateTransition, NotFound
 from shared.export import CONTENT_TYPES, export_filename
 from shared.models.messages import (

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from backend.clients import firestore_client
+from backend.cloud.clients import firestore_client
 from backend.http.routing import API_PREFIX, Call, Response, Route
 from shared.avatars import load_avatars
 from shared.models.users import AvatarsResponse, HealthCheck, HealthResponse

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from backend.http.routing import API_PREFIX, Call, Route
-from backend.services import message_store, safety_gateway, session_service
+from backend.wiring import message_store, safety_gateway, session_service
 from shared.conversation.turns import screening_window
 from shared.errors import NotFound
 from shared.models.base import EmptyRequest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backend.api.acting import session_owner, starting_user
 from backend.http.routing import API_PREFIX, Call, Route
-from backend.services import session_service
+from backend.wiring import session_service
 from shared.errors import (
     ApiError,
     Conflict,
@@ -28,7 +28,7 @@ from shared.models.sessions import (
     StartSessionResponse,
     UpcomingSessionsResponse,
 )
-from shared.statuses import SessionAction
+from shared.sessions.statuses import SessionAction
 
 GROUP = "sessions"
 BASE = f"{API_PREFIX}/sessions"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from backend.clients import firestore_client
+from backend.cloud.clients import firestore_client
 from backend.http.routing import API_PREFIX, Call, Route
-from backend.services import session_service
 from backend.store.users import read_user, replace_trusted_contacts, set_fcm_token
+from backend.wiring import session_service
 from shared.errors import Conflict
 from shared.models.safety import TrustedContactsRequest, TrustedContactsResponse
 from shared.models.userdata import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.clients import firebase_app
+from backend.cloud.clients import firebase_app
 from backend.http.routing import Principal
 from shared.errors import DependencyUnavailable, Unauthenticated
 

@@ -29,7 +29,7 @@ from shared.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from shared.services.sessions import Idempotency
+from shared.sessions.ports import Idempotency
 from shared.settings import get_settings
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ def _where(exc: BaseException) -> str:
 
 
 def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
-    from backend.ratelimit import limiter
+    from backend.store.rate_limits import limiter
 
     started = time.perf_counter()
     request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from shared.errors import ApiError
 from shared.models.base import ApiModel
-from shared.services.sessions import Idempotency
+from shared.sessions.ports import Idempotency
 
 API_PREFIX = "/api/v1"
 Access = Literal["public", "user", "admin"]

@@ -16,14 +16,14 @@ from backend.store.documents import IDEMPOTENCY, SESSIONS, USERS, from_document,
 from backend.store.writes import LEDGER, commit_unchanged, put_unchanged
 from shared.clock import utcnow
 from shared.errors import InsufficientCredits, ValidationFailed
-from shared.lifecycle import new_user
-from shared.metering import low_credit_warning
 from shared.models.credits import MAX_REASON_LENGTH, LedgerEntry
 from shared.models.sessions import Session
 from shared.models.users import Credits, UserDocument
-from shared.services.sessions import Idempotency, SessionTimers
+from shared.sessions.lifecycle import new_user
+from shared.sessions.metering import low_credit_warning
+from shared.sessions.ports import Idempotency, SessionTimers
+from shared.sessions.statuses import LIVE, SessionStatus
 from shared.settings import Settings
-from shared.statuses import LIVE, SessionStatus
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, WriteBatch
@@ -143,6 +143,6 @@ def grant_credits(
 
 
 def _cloud_timers(settings: Settings) -> SessionTimers:
-    from backend.timers import CloudTasksTimers
+    from backend.cloud.timers import CloudTasksTimers
 
     return CloudTasksTimers(settings=settings)

@@ -95,7 +95,7 @@ class FirestoreMessageStore(MessageStore):
     def meter(self, session: Session) -> Session:
         from backend.store.metering import charge
         from shared.clock import utcnow
-        from shared.metering import charge_due
+        from shared.sessions.metering import charge_due
 
         if not charge_due(session, utcnow()):  # the usual case: no transaction, no extra read
             return session
@@ -106,7 +106,7 @@ class FirestoreMessageStore(MessageStore):
         self._session_ref(session_id).update({"aiTyping": typing})
 
     def request_stats_flush(self, session_id: str) -> None:
-        from backend.stats import request_flush
+        from backend.triggers.stats import request_flush
 
         request_flush(session_id)
 

@@ -1,5 +1,5 @@
 """Charging sessions in Firestore: one transaction reads the session and the user's balance, charges the
-minutes started since the last charge (shared/metering.py), and writes the balance, its ledger entry
+minutes started since the last charge (shared/sessions/metering.py), and writes the balance, its ledger entry
 and the session together, or ends the session when its time or credits are used up.
 
 Concurrent charges of one session are safe: each recomputes the target from the committed state, and
@@ -17,13 +17,13 @@ from backend.store.documents import SESSIONS, USERS, from_document, to_document
 from backend.store.users import user_from_snapshot
 from backend.store.writes import LEDGER, batch_change, commit_unchanged, put_unchanged, write_change
 from shared.clock import utcnow
-from shared.lifecycle import metered_action, new_user
-from shared.metering import METERING_ACTOR, active_seconds, bill, end_limit
 from shared.models.sessions import Session
 from shared.models.users import UserDocument
-from shared.services.sessions import rules_from
+from shared.sessions.lifecycle import metered_action, new_user
+from shared.sessions.metering import METERING_ACTOR, active_seconds, bill, end_limit
+from shared.sessions.ports import rules_from
+from shared.sessions.statuses import LIVE, SessionAction, SessionStatus
 from shared.settings import Settings
-from shared.statuses import LIVE, SessionAction, SessionStatus
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, Transaction, WriteBatch
@@ -151,7 +151,7 @@ def charge(
 
     result = commit_unchanged(db, step)
     if result is not None and result.ended:
-        from backend.session_memory import announce_ended
+        from backend.triggers.memory import announce_ended
 
         announce_ended(result.session)
     if result is not None and result.charged:
@@ -242,7 +242,7 @@ def sweep_idle(
                 continue
             ended.append(session_id)
             logs.info("idle session ended", sessionId=session_id, userId=session.user_id)
-            from backend.session_memory import announce_ended
+            from backend.triggers.memory import announce_ended
 
             announce_ended(session)
         if len(ids) < batch:

@@ -17,13 +17,13 @@ from backend.store.writes import write_change
 from shared.avatars import load_avatars, resolve_avatar
 from shared.clock import utcnow
 from shared.errors import ApiError
-from shared.lifecycle import metered_action
 from shared.models.notifications import Notification
 from shared.models.sessions import Session
-from shared.scheduling import is_missed, missed_text, reminder_text
-from shared.services.sessions import rules_from
+from shared.sessions.lifecycle import metered_action
+from shared.sessions.ports import rules_from
+from shared.sessions.scheduling import is_missed, missed_text, reminder_text
+from shared.sessions.statuses import SessionAction, SessionStatus
 from shared.settings import Settings
-from shared.statuses import SessionAction, SessionStatus
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, Transaction

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from backend import logs
-from backend.pubsub import publish
+from backend.cloud.pubsub import publish
 from backend.store import cache
 from backend.store.documents import EVENTS, SESSIONS, USERS, from_document, to_document
 from backend.store.users import read_user
@@ -185,7 +185,7 @@ def _send_fcm(token: str, title: str, body: str) -> None:
     """FCM push to a trusted contact; a dry run locally (the emulators have no FCM)."""
     from firebase_admin import messaging
 
-    from backend.clients import emulated, firebase_app
+    from backend.cloud.clients import emulated, firebase_app
 
     message = messaging.Message(token=token, notification=messaging.Notification(title=title, body=body))
     try:

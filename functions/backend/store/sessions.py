@@ -16,7 +16,9 @@ from backend.store.users import user_from_snapshot
 from backend.store.writes import write_change
 from shared.clock import utcnow
 from shared.errors import NotFound
-from shared.lifecycle import (
+from shared.models.sessions import ListSessionsQuery, ScheduleSessionRequest, Session, StartSessionRequest
+from shared.models.users import Credits, UserDocument
+from shared.sessions.lifecycle import (
     Change,
     ensure_live,
     memory_due,
@@ -26,12 +28,10 @@ from shared.lifecycle import (
     schedule_session,
     start_instant,
 )
-from shared.metering import charge_due
-from shared.models.sessions import ListSessionsQuery, ScheduleSessionRequest, Session, StartSessionRequest
-from shared.models.users import Credits, UserDocument
-from shared.services.sessions import Idempotency, SessionPage, SessionService, SessionTimers
+from shared.sessions.metering import charge_due
+from shared.sessions.ports import Idempotency, SessionPage, SessionService, SessionTimers
+from shared.sessions.statuses import SessionAction, SessionStatus
 from shared.settings import Settings
-from shared.statuses import SessionAction, SessionStatus
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, Transaction
@@ -135,7 +135,7 @@ class FirestoreSessionService(SessionService):
         if needs_timers(before, after):
             self.timers.plan(after)
         if memory_due(before, after):
-            from backend.session_memory import announce_ended
+            from backend.triggers.memory import announce_ended
 
             announce_ended(after)
         return after

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from backend.store.documents import USERS, from_document, to_document
 from shared.clock import utcnow
-from shared.lifecycle import new_user
 from shared.models.safety import TrustedContact
 from shared.models.users import UserDocument
+from shared.sessions.lifecycle import new_user
 from shared.settings import Settings
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def user_from_snapshot(snapshot: Any, *, now: datetime, settings: Settings) -> U
 
 
 def _starting_credits(uid: str, settings: Settings) -> int:
-    from backend.clients import firestore_client
+    from backend.cloud.clients import firestore_client
 
     erased = firestore_client().collection(ERASED_ACCOUNTS).document(erased_account_key(uid)).get()
     if erased.exists:

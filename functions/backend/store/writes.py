@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from backend.store.documents import EVENTS, SESSIONS, USERS, to_document
-from shared.lifecycle import Change
+from shared.sessions.lifecycle import Change
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, Transaction, WriteBatch

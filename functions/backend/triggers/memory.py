@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from backend import logs
-from backend.clients import firestore_client
+from backend.cloud.clients import firestore_client
 from backend.store import memories
 from backend.store.documents import SESSIONS, from_document
 from backend.store.messages import FirestoreMessageStore
@@ -27,8 +27,8 @@ from shared.memory.summarize import ExtractiveSummarizer, SessionMemoryDraft, Su
 from shared.models.memory import MemoryHit
 from shared.models.messages import Message
 from shared.models.sessions import Session
+from shared.sessions.statuses import TERMINAL
 from shared.settings import Settings, get_settings
-from shared.statuses import TERMINAL
 
 SESSION_ENDED_TOPIC = "session-ended"
 RECALL_LIMIT = 3
@@ -36,7 +36,7 @@ RECALL_LIMIT = 3
 
 def announce_ended(session: Session) -> None:
     """Publish `session.ended` for a session whose end was just committed (never raises)."""
-    from backend.pubsub import publish
+    from backend.cloud.pubsub import publish
 
     payload = {"type": "session.ended", "sessionId": session.id, "userId": session.user_id}
     try:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from shared.errors import ValidationFailed
 from shared.models.sessions import Session
-from shared.statuses import SessionStatus
+from shared.sessions.statuses import SessionStatus
 
 
 def check_scheduled_at(

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.errors import Conflict, InsufficientCredits, InvalidStateTransition
-from shared.metering import active_seconds, bill, low_credit_warning
 from shared.models.credits import LedgerEntry
 from shared.models.sessions import (
     ScheduleSessionRequest,
@@ -20,8 +19,9 @@ from shared.models.sessions import (
     StartSessionRequest,
 )
 from shared.models.users import Avatar, Credits, UserDocument
-from shared.scheduling import check_scheduled_at, is_missed
-from shared.statuses import (
+from shared.sessions.metering import active_seconds, bill, low_credit_warning
+from shared.sessions.scheduling import check_scheduled_at, is_missed
+from shared.sessions.statuses import (
     EVENT_TYPE_BY_ACTION,
     LIVE,
     TERMINAL,

@@ -5,20 +5,20 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from backend.clients import firestore_client
+from backend.cloud.clients import firestore_client
 
 if TYPE_CHECKING:
     from backend.store.messages import FirestoreMessageStore
     from backend.store.safety import FirestoreSafetyGateway
     from shared.conversation.turns import ConversationService
-from shared.services.sessions import SessionService
+from shared.sessions.ports import SessionService
 from shared.settings import get_settings
 
 
 @lru_cache(maxsize=1)
 def session_service() -> SessionService:
+    from backend.cloud.timers import CloudTasksTimers
     from backend.store.sessions import FirestoreSessionService
-    from backend.timers import CloudTasksTimers
 
     settings = get_settings()
     return FirestoreSessionService(
@@ -36,7 +36,7 @@ def message_store() -> FirestoreMessageStore:
 @lru_cache(maxsize=1)
 def conversation_service() -> ConversationService:
     from backend.ai import get_provider
-    from backend.session_memory import FirestoreMemoryRecall
+    from backend.triggers.memory import FirestoreMemoryRecall
     from shared.clock import utcnow
     from shared.conversation.turns import ConversationService
 

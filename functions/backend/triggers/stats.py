@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from backend import logs
-from backend.clients import firestore_client
+from backend.cloud.clients import firestore_client
 from backend.store.documents import SESSIONS
 from shared.settings import get_settings
 
@@ -52,7 +52,7 @@ def request_flush(session_id: str) -> None:
 
 
 def _enqueue(session_id: str, bucket: int, interval: float) -> None:
-    from backend.tasks import enqueue
+    from backend.cloud.tasks import enqueue
 
     not_before = bucket * interval
     try:

@@ -23,7 +23,7 @@ from typing import Literal
 from shared.models.credits import LedgerEntry
 from shared.models.sessions import Session, SessionWarning, SystemEndReason
 from shared.models.users import Credits, UserDocument
-from shared.statuses import SessionStatus
+from shared.sessions.statuses import SessionStatus
 
 METERING_ACTOR = "metering"
 USAGE_REASON = "session_usage"

@@ -8,17 +8,6 @@ from datetime import datetime
 
 from shared.clock import utcnow
 from shared.errors import NotFound
-from shared.lifecycle import (
-    Change,
-    ensure_live,
-    metered_action,
-    needs_timers,
-    new_user,
-    reschedule,
-    schedule_session,
-    start_instant,
-)
-from shared.metering import bill, charge_due
 from shared.models.credits import LedgerEntry
 from shared.models.sessions import (
     ListSessionsQuery,
@@ -28,9 +17,20 @@ from shared.models.sessions import (
     StartSessionRequest,
 )
 from shared.models.users import Credits, UserDocument
-from shared.services.sessions import Idempotency, SessionPage, SessionService, SessionTimers
+from shared.sessions.lifecycle import (
+    Change,
+    ensure_live,
+    metered_action,
+    needs_timers,
+    new_user,
+    reschedule,
+    schedule_session,
+    start_instant,
+)
+from shared.sessions.metering import bill, charge_due
+from shared.sessions.ports import Idempotency, SessionPage, SessionService, SessionTimers
+from shared.sessions.statuses import SessionAction, SessionStatus
 from shared.settings import Settings
-from shared.statuses import SessionAction, SessionStatus
 
 
 class InMemorySessionService(SessionService):

@@ -24,12 +24,12 @@ from typing import Any
 
 from backend import logs
 from shared.clock import utcnow
-from shared.metering import TimerKind, timers_for
 from shared.models.sessions import Session
-from shared.scheduling import missed_at, reminders_for
-from shared.services.sessions import SessionTimers
+from shared.sessions.metering import TimerKind, timers_for
+from shared.sessions.ports import SessionTimers
+from shared.sessions.scheduling import missed_at, reminders_for
+from shared.sessions.statuses import SessionStatus
 from shared.settings import Settings
-from shared.statuses import SessionStatus
 
 SESSION_TIMER_FUNCTION = "sessionTimer"
 REMINDER_FUNCTION = "sessionReminder"
@@ -62,7 +62,7 @@ def missed_task_id(session_id: str, scheduled_epoch: int, revision: int) -> str:
 
 def schedule_task(function: str, data: dict[str, Any], *, task_id: str, due: datetime) -> bool:
     """Enqueue `data` for `function` to run at `due`; False when this task id was already planned."""
-    from backend.tasks import enqueue
+    from backend.cloud.tasks import enqueue
 
     now = utcnow()
     not_before = min(due, now + MAX_SCHEDULE_AHEAD)
@@ -97,7 +97,7 @@ def _no_task_queue() -> bool:
     """On the emulators without the Tasks emulator's address (the ops CLI in a plain shell) there is no
     queue to plan on: skip, instead of trying the real Cloud Tasks API offline. The functions emulator
     always sets it for the functions."""
-    from backend.clients import emulated
+    from backend.cloud.clients import emulated
 
     return emulated() and not os.environ.get("CLOUD_TASKS_EMULATOR_HOST")
 

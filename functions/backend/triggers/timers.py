@@ -10,10 +10,9 @@ import time
 from typing import Any
 
 from backend import logs
-from backend.clients import firestore_client
-from backend.push import send_push
-from backend.store import metering, reminders
-from backend.timers import (
+from backend.cloud.clients import firestore_client
+from backend.cloud.push import send_push
+from backend.cloud.timers import (
     EARLY_WAIT_SECONDS,
     MISSED_FUNCTION,
     REMINDER_FUNCTION,
@@ -22,9 +21,10 @@ from backend.timers import (
     NotDueYet,
     wait_until_due,
 )
+from backend.store import metering, reminders
 from shared.clock import utcnow
+from shared.sessions.statuses import SessionStatus
 from shared.settings import get_settings
-from shared.statuses import SessionStatus
 
 # After sleeping to the due time, an instance whose clock runs a little behind may find the moment not
 # quite reached; it looks again a few times before handing the task back to the queue.
@@ -120,7 +120,7 @@ def session_missed(data: dict[str, Any]) -> None:
 
 
 def sweep_idle_sessions() -> list[str]:
-    from backend.session_memory import republish_pending
+    from backend.triggers.memory import republish_pending
 
     ended = metering.sweep_idle(firestore_client(), settings=get_settings())
     republished = republish_pending()

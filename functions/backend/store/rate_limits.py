@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from backend import logs
-from backend.clients import firestore_client
+from backend.cloud.clients import firestore_client
 from shared.ratelimit import WINDOW_SECONDS, LeasedRateLimiter
 from shared.settings import get_settings
 

@@ -8,7 +8,7 @@ from backend import logs
 def send_push(token: str, *, title: str, body: str, data: dict[str, str] | None = None) -> bool:
     from firebase_admin import messaging
 
-    from backend.clients import emulated, firebase_app
+    from backend.cloud.clients import emulated, firebase_app
 
     message = messaging.Message(
         token=token, notification=messaging.Notification(title=title, body=body), data=data or {}

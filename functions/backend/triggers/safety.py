@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from backend import logs
-from backend.clients import firestore_client
-from backend.services import safety_gateway
+from backend.cloud.clients import firestore_client
 from backend.store.documents import SESSIONS
+from backend.wiring import safety_gateway
 from shared.clock import utcnow
 from shared.models.messages import AI_SPEAKER
 from shared.safety.cssrs import SCREENER_PROMPT, ScreenerAnswers, moderation_level

@@ -9,11 +9,11 @@ from datetime import datetime
 
 from shared.avatars import load_avatars, resolve_avatar
 from shared.errors import IdempotencyKeyReused
-from shared.lifecycle import MeteringRules
 from shared.models.sessions import ListSessionsQuery, ScheduleSessionRequest, Session, StartSessionRequest
 from shared.models.users import Avatar, Credits
+from shared.sessions.lifecycle import MeteringRules
+from shared.sessions.statuses import SessionAction
 from shared.settings import Settings
-from shared.statuses import SessionAction
 
 
 @dataclass(frozen=True)
