@@ -95,8 +95,8 @@ class FlushTasks:
             self.schedule_times = []
 
     def install(self) -> FlushTasks:
+        import backend.cloud.events
         import backend.cloud.tasks
-        import backend.triggers.stats
 
         enqueue = getattr(backend.cloud.tasks.enqueue, "__bench_original__", backend.cloud.tasks.enqueue)
 
@@ -116,7 +116,7 @@ class FlushTasks:
         counted_enqueue.__bench_original__ = enqueue  # type: ignore[attr-defined]
         backend.cloud.tasks.enqueue = counted_enqueue
 
-        pool = backend.triggers.stats._pool()
+        pool = backend.cloud.events._pool()
         submit = getattr(pool.submit, "__bench_original__", pool.submit)
 
         def tracked_submit(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:

@@ -1,16 +1,27 @@
-"""Every deployed entry point. Thin: each function hands its request to the shared dispatcher."""
+"""Every deployed entry point, grouped by trigger family: HTTP APIs, task queues, schedules, Pub/Sub.
+
+Thin: each parses its SDK-typed event and hands it to the request pipeline (backend/http) or a trigger
+handler (backend/triggers). Handlers import lazily so that a cold start loads only what its function
+uses; topic and queue names come from one module (backend/cloud/names.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import flask
 from firebase_functions import https_fn, options, pubsub_fn, scheduler_fn, tasks_fn
+from firebase_functions.core import CloudEvent
+from firebase_functions.https_fn import CallableRequest
 
 from backend.api import routes_for
+from backend.cloud.names import SAFETY_ASSESSMENTS_TOPIC, SESSION_ENDED_TOPIC
 from backend.http.dispatch import dispatch
 
 options.set_global_options(region="us-central1", max_instances=20)
+
+# -- HTTP APIs (Hosting rewrites /api/v1/** to these; see firebase.json) ----------------------------
 
 
 # sessions_api and users_api embed text (a returning user's opening message, a memory search): the
@@ -45,23 +56,12 @@ def meta_api(req: flask.Request) -> flask.Response:
     return dispatch(routes_for("meta"), req)
 
 
-@tasks_fn.on_task_dispatched(
-    retry_config=options.RetryConfig(max_attempts=3, min_backoff_seconds=1),
-    rate_limits=options.RateLimits(max_concurrent_dispatches=50),
-)
+# -- Task queues (Cloud Tasks) ---------------------------------------------------------------------
 # Task-queue ids allow only letters, digits and hyphens, so task functions are named in camelCase.
-def flushSessionStats(req: Any) -> None:  # noqa: N802
-    """Recompute a session's aggregates (messageCount, tokens, response time, lastMessageAt); idempotent."""
-    from backend.triggers.stats import flush
-
-    data = req.data or {}
-    flush(str(data["sessionId"]), not_before=float(data.get("notBefore") or 0) or None)
-
-
 # Timer tasks carry their due time. Cloud Tasks delivers them on time; the Tasks emulator delivers at
 # once, and then the handler answers "not due yet" (400, quietly: an HttpsError is not logged as a crash)
-# and the queue retries with backoff capped at the handler's sleep window (backend/timers.py), for as
-# long as a session or a schedule can last.
+# and the queue retries with backoff capped at the handler's sleep window (backend/cloud/timers.py), for
+# as long as a session or a schedule can last.
 _TIMER_RETRY = options.RetryConfig(
     max_attempts=30,
     min_backoff_seconds=1,
@@ -76,9 +76,10 @@ _SCHEDULE_RETRY = options.RetryConfig(
     max_doublings=4,
     max_retry_seconds=24 * 3600,
 )
+TaskRequest = CallableRequest[Any]
 
 
-def _timer(handler: Any, req: Any) -> None:
+def _timer(handler: Callable[[dict[str, Any]], None], req: TaskRequest) -> None:
     from backend.cloud.timers import NotDueYet
 
     try:
@@ -88,9 +89,21 @@ def _timer(handler: Any, req: Any) -> None:
 
 
 @tasks_fn.on_task_dispatched(
+    retry_config=options.RetryConfig(max_attempts=3, min_backoff_seconds=1),
+    rate_limits=options.RateLimits(max_concurrent_dispatches=50),
+)
+def flushSessionStats(req: TaskRequest) -> None:  # noqa: N802
+    """Recompute a session's aggregates (messageCount, tokens, response time, lastMessageAt); idempotent."""
+    from backend.triggers.stats import flush
+
+    data = req.data or {}
+    flush(str(data["sessionId"]), not_before=float(data.get("notBefore") or 0) or None)
+
+
+@tasks_fn.on_task_dispatched(
     retry_config=_TIMER_RETRY, rate_limits=options.RateLimits(max_concurrent_dispatches=200)
 )
-def sessionTimer(req: Any) -> None:  # noqa: N802
+def sessionTimer(req: TaskRequest) -> None:  # noqa: N802
     """End a session at its planned duration or when its credits run out; the low-credit warning."""
     from backend.triggers.timers import session_timer
 
@@ -100,7 +113,7 @@ def sessionTimer(req: Any) -> None:  # noqa: N802
 @tasks_fn.on_task_dispatched(
     retry_config=_SCHEDULE_RETRY, rate_limits=options.RateLimits(max_concurrent_dispatches=200)
 )
-def sessionReminder(req: Any) -> None:  # noqa: N802
+def sessionReminder(req: TaskRequest) -> None:  # noqa: N802
     """Remind the user of a scheduled session (notification document + FCM); stale ones no-op."""
     from backend.triggers.timers import session_reminder
 
@@ -110,33 +123,49 @@ def sessionReminder(req: Any) -> None:  # noqa: N802
 @tasks_fn.on_task_dispatched(
     retry_config=_SCHEDULE_RETRY, rate_limits=options.RateLimits(max_concurrent_dispatches=200)
 )
-def sessionMissed(req: Any) -> None:  # noqa: N802
+def sessionMissed(req: TaskRequest) -> None:  # noqa: N802
     """A scheduled session not started within the grace window becomes `missed`."""
     from backend.triggers.timers import session_missed
 
     _timer(session_missed, req)
 
 
+# -- Schedules (Cloud Scheduler) -------------------------------------------------------------------
+
+
 @scheduler_fn.on_schedule(schedule="every 5 minutes")
-def sweep_idle_sessions(event: Any) -> None:
-    """End live sessions without a heartbeat for SESSIONS_IDLE_TIMEOUT_SECONDS (reason `idle`)."""
-    from backend.triggers.timers import sweep_idle_sessions as sweep
+def sweep_idle_sessions(event: scheduler_fn.ScheduledEvent) -> None:
+    """End live sessions without a heartbeat for SESSIONS_IDLE_TIMEOUT_SECONDS (reason `idle`), and
+    publish `session.ended` again for memories stuck in `pending`."""
+    from backend.triggers.sweeps import sweep_idle_sessions as sweep
 
     sweep()
 
 
-@pubsub_fn.on_message_published(topic="safety-assessments")
-def safety_assess(event: Any) -> None:
+# -- Pub/Sub ---------------------------------------------------------------------------------------
+PubSubEvent = CloudEvent[pubsub_fn.MessagePublishedData[Any]]
+
+
+def _payload(event: PubSubEvent) -> dict[str, Any]:
+    """The JSON object a message carries (our publishers send only objects; anything else is {})."""
+    data = event.data.message.json
+    return data if isinstance(data, dict) else {}
+
+
+@pubsub_fn.on_message_published(topic=SAFETY_ASSESSMENTS_TOPIC)
+def safety_assess(event: PubSubEvent) -> None:
     """Deep assessment of a message screened ELEVATED_CONCERN or higher; may only raise the level."""
     from backend.triggers.safety import assess
 
-    assess(event.data.message.json)
+    assess(_payload(event))
 
 
 # With an OpenAI key a memory waits on a chat call and an embedding call, with retries: allow 5 minutes.
-@pubsub_fn.on_message_published(topic="session-ended", memory=options.MemoryOption.MB_512, timeout_sec=300)
-def session_memory(event: Any) -> None:
+@pubsub_fn.on_message_published(
+    topic=SESSION_ENDED_TOPIC, memory=options.MemoryOption.MB_512, timeout_sec=300
+)
+def session_memory(event: PubSubEvent) -> None:
     """`session.ended`: write the session's memory (summary, topics, emotions, next steps, embedding)."""
     from backend.triggers.memory import write_memory
 
-    write_memory(str(event.data.message.json["sessionId"]))
+    write_memory(str(_payload(event)["sessionId"]))

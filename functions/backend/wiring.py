@@ -1,58 +1,157 @@
-"""Lazily built service adapters for this process."""
+"""The composition root: every adapter of this process is built here, once and lazily, with the ports it
+needs injected. API handlers and trigger handlers get their services from here and never create a
+client; the store, cloud and ai adapters never import this module (dependencies point down)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from backend.cloud.clients import firestore_client
+from shared.settings import get_settings
 
 if TYPE_CHECKING:
+    from google.cloud.firestore import Client
+
+    from backend.cloud.events import CloudSafetyOutbound, CloudSessionEvents
+    from backend.cloud.timers import CloudTasksTimers
+    from backend.store.accounts import FirestoreAccounts
+    from backend.store.alerts import FirestoreCrisisAlerts
     from backend.store.messages import FirestoreMessageStore
+    from backend.store.recall import FirestoreMemoryRecall, FirestoreMemorySearch
     from backend.store.safety import FirestoreSafetyGateway
+    from shared.conversation.provider import AiProvider
     from shared.conversation.turns import ConversationService
-from shared.sessions.ports import SessionService
-from shared.settings import get_settings
+    from shared.memory.embedding import Embedder
+    from shared.memory.summarize import Summarizer
+    from shared.ratelimit import LeasedRateLimiter
+    from shared.sessions.ports import SessionService
+
+
+def db() -> Client:
+    from backend.cloud.clients import firestore_client
+
+    return firestore_client()
+
+
+@lru_cache(maxsize=1)
+def session_events() -> CloudSessionEvents:
+    from backend.cloud.events import CloudSessionEvents
+
+    return CloudSessionEvents(settings=get_settings())
+
+
+@lru_cache(maxsize=1)
+def timers() -> CloudTasksTimers:
+    from backend.cloud.timers import CloudTasksTimers
+
+    return CloudTasksTimers(settings=get_settings())
+
+
+@lru_cache(maxsize=1)
+def safety_outbound() -> CloudSafetyOutbound:
+    from backend.cloud.events import CloudSafetyOutbound
+
+    return CloudSafetyOutbound()
 
 
 @lru_cache(maxsize=1)
 def session_service() -> SessionService:
-    from backend.cloud.timers import CloudTasksTimers
     from backend.store.sessions import FirestoreSessionService
 
-    settings = get_settings()
-    return FirestoreSessionService(
-        settings=settings, db=firestore_client(), timers=CloudTasksTimers(settings=settings)
-    )
+    return FirestoreSessionService(settings=get_settings(), db=db(), timers=timers(), events=session_events())
 
 
 @lru_cache(maxsize=1)
 def message_store() -> FirestoreMessageStore:
     from backend.store.messages import FirestoreMessageStore
 
-    return FirestoreMessageStore(db=firestore_client(), settings=get_settings())
-
-
-@lru_cache(maxsize=1)
-def conversation_service() -> ConversationService:
-    from backend.ai import get_provider
-    from backend.triggers.memory import FirestoreMemoryRecall
-    from shared.clock import utcnow
-    from shared.conversation.turns import ConversationService
-
-    settings = get_settings()
-    return ConversationService(
-        store=message_store(),
-        provider=get_provider(),
-        safety=safety_gateway(),
-        settings=settings,
-        clock=utcnow,
-        recall=FirestoreMemoryRecall(db=firestore_client(), settings=settings),
-    )
+    return FirestoreMessageStore(db=db(), settings=get_settings(), events=session_events())
 
 
 @lru_cache(maxsize=1)
 def safety_gateway() -> FirestoreSafetyGateway:
     from backend.store.safety import FirestoreSafetyGateway
 
-    return FirestoreSafetyGateway(db=firestore_client(), settings=get_settings())
+    return FirestoreSafetyGateway(db=db(), settings=get_settings(), outbound=safety_outbound())
+
+
+@lru_cache(maxsize=1)
+def crisis_alerts() -> FirestoreCrisisAlerts:
+    from backend.store.alerts import FirestoreCrisisAlerts
+
+    return FirestoreCrisisAlerts(db=db())
+
+
+@lru_cache(maxsize=1)
+def accounts() -> FirestoreAccounts:
+    from backend.store.accounts import FirestoreAccounts
+
+    return FirestoreAccounts(db=db(), settings=get_settings(), timers=timers())
+
+
+def ai_provider() -> AiProvider:
+    from backend.ai import get_provider
+
+    return get_provider()
+
+
+def summarizer() -> Summarizer:
+    from backend.ai.memory import get_summarizer
+
+    return get_summarizer()
+
+
+def embedder() -> Embedder:
+    from backend.ai.memory import get_embedder
+
+    return get_embedder()
+
+
+@lru_cache(maxsize=1)
+def memory_search() -> FirestoreMemorySearch:
+    from backend.store.recall import FirestoreMemorySearch
+
+    return FirestoreMemorySearch(db=db(), embedder=embedder)
+
+
+@lru_cache(maxsize=1)
+def memory_recall() -> FirestoreMemoryRecall:
+    from backend.store.recall import FirestoreMemoryRecall
+
+    return FirestoreMemoryRecall(
+        db=db(), settings=get_settings(), messages=message_store(), search=memory_search()
+    )
+
+
+@lru_cache(maxsize=1)
+def conversation_service() -> ConversationService:
+    from shared.clock import utcnow
+    from shared.conversation.turns import ConversationService
+
+    return ConversationService(
+        store=message_store(),
+        provider=ai_provider(),
+        safety=safety_gateway(),
+        settings=get_settings(),
+        clock=utcnow,
+        recall=memory_recall(),
+    )
+
+
+@lru_cache(maxsize=1)
+def rate_limiter() -> LeasedRateLimiter:
+    import time
+    from functools import partial
+
+    from backend import logs
+    from backend.store.rate_limits import reserve_tokens
+    from shared.ratelimit import LeasedRateLimiter
+
+    settings = get_settings()
+    return LeasedRateLimiter(
+        limit=settings.rate_limit_per_minute,
+        lease_size=settings.rate_limit_lease_size,
+        reserve=partial(reserve_tokens, db(), settings.rate_limit_per_minute),
+        clock=time.time,
+        on_error=lambda exc: logs.warning("rate limit reservation failed", errorType=type(exc).__name__),
+    )

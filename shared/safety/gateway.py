@@ -1,4 +1,5 @@
-"""The port through which a conversation turn escalates safety (Firestore + Pub/Sub in the functions)."""
+"""The ports through which a conversation turn escalates safety: the gateway (Firestore in the functions)
+and what it sends out once a change has committed (Pub/Sub and FCM in the functions)."""
 
 from __future__ import annotations
 
@@ -18,3 +19,26 @@ class SafetyGateway(ABC):
     @abstractmethod
     def request_assessment(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:
         """Ask for the deep assessment of this message (Pub/Sub); it may raise the level, never lower it."""
+
+
+class SafetyOutbound(ABC):
+    """Messages the gateway sends after its transaction commits. Implementations never raise: the
+    committed level and alert are the record; these only add to them."""
+
+    @abstractmethod
+    def assessment_requested(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:
+        """Ask for the deep assessment of this message."""
+
+    @abstractmethod
+    def push(self, *, token: str, title: str, body: str) -> None:
+        """A push notification to a device (a trusted contact's app)."""
+
+
+class NoSafetyOutbound(SafetyOutbound):
+    """For adapters without a network (unit tests): the committed change is all there is."""
+
+    def assessment_requested(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:
+        return None
+
+    def push(self, *, token: str, title: str, body: str) -> None:
+        return None

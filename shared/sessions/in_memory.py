@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from shared.clock import utcnow
@@ -11,35 +12,38 @@ from shared.errors import NotFound
 from shared.models.credits import LedgerEntry
 from shared.models.sessions import (
     ListSessionsQuery,
-    ScheduleSessionRequest,
     Session,
     SessionEvent,
-    StartSessionRequest,
 )
 from shared.models.users import Credits, UserDocument
 from shared.sessions.lifecycle import (
     Change,
     ensure_live,
+    memory_due,
     metered_action,
     needs_timers,
     new_user,
     reschedule,
-    schedule_session,
-    start_instant,
 )
 from shared.sessions.metering import bill, charge_due
-from shared.sessions.ports import Idempotency, SessionPage, SessionService, SessionTimers
+from shared.sessions.ports import Idempotency, SessionEvents, SessionPage, SessionService, SessionTimers
 from shared.sessions.statuses import SessionAction, SessionStatus
 from shared.settings import Settings
 
 
 class InMemorySessionService(SessionService):
-    def __init__(self, *, settings: Settings, timers: SessionTimers | None = None) -> None:
-        super().__init__(settings=settings, timers=timers)
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        timers: SessionTimers | None = None,
+        events: SessionEvents | None = None,
+    ) -> None:
+        super().__init__(settings=settings, timers=timers, events=events)
         self._lock = threading.Lock()
         self.users: dict[str, UserDocument] = {}
         self.sessions: dict[str, Session] = {}
-        self.events: dict[str, list[SessionEvent]] = {}
+        self.history: dict[str, list[SessionEvent]] = {}
         self.ledger: dict[str, list[LedgerEntry]] = {}
         self._idempotency: dict[tuple[str, str], tuple[str, Session]] = {}
 
@@ -64,51 +68,28 @@ class InMemorySessionService(SessionService):
         if change.ledger is not None:
             self.ledger.setdefault(user_id, []).append(change.ledger)
         self.sessions[change.session.id] = change.session
-        self.events.setdefault(change.session.id, []).append(change.event)
+        self.history.setdefault(change.session.id, []).append(change.event)
         if idempotency is not None:
             key = (user_id, idempotency.record_id)
             self._idempotency[key] = (idempotency.fingerprint, change.session)
         if needs_timers(before, change.session):
             self.timers.plan(change.session)
+        if memory_due(before, change.session):
+            self.events.ended(change.session)
         return change.session
 
-    def start(
-        self, *, user_id: str, request: StartSessionRequest, idempotency: Idempotency | None = None
+    def _create(
+        self,
+        *,
+        user_id: str,
+        decide: Callable[[UserDocument, str, datetime], Change],
+        idempotency: Idempotency | None,
     ) -> Session:
-        avatar = self.avatar(request.avatar)
         with self._lock:
             if (replayed := self._replay(user_id, idempotency)) is not None:
                 return replayed
             now = utcnow()
-            change = start_instant(
-                user=self._user(user_id, now),
-                user_id=user_id,
-                session_id=uuid.uuid4().hex,
-                request=request,
-                avatar=avatar,
-                now=now,
-                max_live_sessions=self.settings.max_live_sessions_per_user,
-                rules=self.rules,
-            )
-            return self._commit(user_id, change, idempotency)
-
-    def schedule(
-        self, *, user_id: str, request: ScheduleSessionRequest, idempotency: Idempotency | None = None
-    ) -> Session:
-        avatar = self.avatar(request.avatar)
-        with self._lock:
-            if (replayed := self._replay(user_id, idempotency)) is not None:
-                return replayed
-            now = utcnow()
-            change = schedule_session(
-                user=self._user(user_id, now),
-                user_id=user_id,
-                session_id=uuid.uuid4().hex,
-                request=request,
-                avatar=avatar,
-                now=now,
-                rules=self.rules,
-            )
+            change = decide(self._user(user_id, now), uuid.uuid4().hex, now)
             return self._commit(user_id, change, idempotency)
 
     def upcoming(self, *, user_id: str, limit: int = 50) -> list[Session]:

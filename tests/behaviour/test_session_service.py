@@ -48,7 +48,7 @@ def memory_adapter(settings: Settings) -> Adapter:
         )
 
     def event_types(session_id: str) -> list[str]:
-        return [event.type for event in service.events.get(session_id, [])]
+        return [event.type for event in service.history.get(session_id, [])]
 
     return Adapter(service, set_credits, event_types)
 

@@ -71,7 +71,9 @@ def test_predeploy_bundle_imports_in_a_clean_interpreter_and_exports_every_entry
     packed = _pack(bundle)
 
     assert not any(p.parts[0] == "venv" for p in packed), "the venv must not be uploaded"
-    assert (bundle / "shared" / "sessions" / "lifecycle.py").exists(), "predeploy must put shared/ into the bundle"
+    assert (bundle / "shared" / "sessions" / "lifecycle.py").exists(), (
+        "predeploy must put shared/ into the bundle"
+    )
 
     # -I: no PYTHONPATH, no user site, no script dir; the runtime venv has only requirements.txt.
     result = subprocess.run(

@@ -8,9 +8,8 @@ owner is the acting user.
 
 from __future__ import annotations
 
-from backend.cloud.clients import firestore_client
 from backend.http.routing import Call
-from backend.store.documents import SESSIONS
+from backend.wiring import accounts
 from shared.errors import PermissionDenied, ValidationFailed
 from shared.models.sessions import StartSessionRequest
 from shared.models.users import email_user_id
@@ -20,8 +19,7 @@ def session_owner(call: Call) -> str:
     principal = call.principal
     if principal is None or not principal.is_admin:
         return call.uid
-    snapshot = firestore_client().collection(SESSIONS).document(call.params["sessionId"]).get(["userId"])
-    return str(snapshot.get("userId")) if snapshot.exists else call.uid
+    return accounts().session_owner(call.params["sessionId"]) or call.uid
 
 
 def starting_user(call: Call, request: StartSessionRequest) -> str:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from backend.cloud.clients import firestore_client
 from backend.http.routing import API_PREFIX, Call, Route
-from backend.store import safety
-from backend.wiring import session_service
+from backend.wiring import accounts, crisis_alerts, session_service
 from shared.errors import (
     Conflict,
     IdempotencyKeyReused,
@@ -46,51 +44,42 @@ def get_any(call: Call) -> SessionResponse:
 
 def list_alerts(call: Call) -> AlertListResponse:
     query: AlertListQuery = call.query
-    return AlertListResponse(
-        alerts=safety.list_alerts(firestore_client(), status=query.status, limit=query.limit)
-    )
+    return AlertListResponse(alerts=crisis_alerts().list(status=query.status, limit=query.limit))
 
 
 def acknowledge(call: Call) -> AlertResponse:
-    return AlertResponse(
-        alert=safety.acknowledge_alert(firestore_client(), call.params["alertId"], admin_uid=call.uid)
-    )
+    return AlertResponse(alert=crisis_alerts().acknowledge(call.params["alertId"], admin_uid=call.uid))
 
 
 def resolve(call: Call) -> AlertResponse:
-    alert = safety.resolve_alert(
-        firestore_client(), call.params["alertId"], admin_uid=call.uid, note=call.body.note
-    )
+    alert = crisis_alerts().resolve(call.params["alertId"], admin_uid=call.uid, note=call.body.note)
     return AlertResponse(alert=alert)
 
 
 def clear_safety(call: Call) -> SessionResponse:
-    session = safety.clear_session_safety(
-        firestore_client(), call.params["sessionId"], admin_uid=call.uid, note=call.body.note
+    session = crisis_alerts().clear_session_safety(
+        call.params["sessionId"], admin_uid=call.uid, note=call.body.note
     )
     return SessionResponse(session=session)
 
 
 def referrals(call: Call) -> ReferralReport:
     year = call.query.year
-    return ReferralReport(year=year, **safety.referral_counts(firestore_client(), year))
+    return ReferralReport(year=year, **crisis_alerts().referral_counts(year))
 
 
 def stats(call: Call) -> AdminStatsResponse:
     """Usage counts from Firestore count aggregations (see backend.store.userdata.admin_stats)."""
-    from backend.store.userdata import admin_stats
-
-    return admin_stats(firestore_client())
+    return accounts().stats()
 
 
 def erase_user_data(call: Call) -> EraseResponse:
     """The same erase as `DELETE /user/data`, for users without an account of their own (apps that know
     them by email, through a trusted server) or on a request received by the operator."""
     from backend import logs
-    from backend.store.erasure import erase_user
 
     user_id = call.params["userId"]
-    deleted, alerts, contact_alerts = erase_user(firestore_client(), user_id)
+    deleted, alerts, contact_alerts = accounts().erase(user_id)
     logs.info("user data erased by admin", userId=user_id, adminId=call.uid, documents=deleted.total())
     return EraseResponse(deleted=deleted, anonymised_alerts=alerts, anonymised_contact_alerts=contact_alerts)
 
@@ -98,19 +87,16 @@ def erase_user_data(call: Call) -> EraseResponse:
 def grant(call: Call) -> GrantCreditsResponse:
     """Add (or, negative, remove) credits with a ledger entry; live sessions get their new end."""
     from backend import logs
-    from backend.store.credits import grant_credits
-    from shared.settings import get_settings
+    from backend.cloud.accounts import ensure_account_exists
 
     body: GrantCreditsRequest = call.body
     user_id = call.params["uid"]
-    _ensure_user_exists(user_id)
-    before, after = grant_credits(
-        db=firestore_client(),
+    ensure_account_exists(user_id)
+    before, after = accounts().grant_credits(
         user_id=user_id,
         delta=body.delta,
         reason=body.reason,
         actor=f"admin:{call.uid}",
-        settings=get_settings(),
         idempotency=call.idempotency,
         idempotency_owner=call.uid,
     )
@@ -119,18 +105,6 @@ def grant(call: Call) -> GrantCreditsResponse:
     return GrantCreditsResponse(
         user_id=user_id, before=before, after=after, credits=Credits(remaining=after, used=used)
     )
-
-
-def _ensure_user_exists(user_id: str) -> None:
-    """Only accounts of this project get credits (a typo must not create a stray user document)."""
-    from firebase_admin import auth
-
-    from backend.cloud.clients import firebase_app
-
-    try:
-        auth.get_user(user_id, app=firebase_app())
-    except auth.UserNotFoundError:
-        raise NotFound("No user with this uid.") from None
 
 
 ALERTS = f"{API_PREFIX}/admin/crisis-alerts"

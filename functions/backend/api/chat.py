@@ -11,15 +11,14 @@ from shared.models.chat import ChatRequest, ChatResponse
 
 def chat(call: Call) -> ChatResponse:
     """A crisis raises an alert even without a session: the screen's verdict decides, as on the session path."""
-    from backend.ai import get_provider
-    from backend.wiring import safety_gateway
+    from backend.wiring import ai_provider, safety_gateway
     from shared.conversation.stateless import chat_once
     from shared.safety.escalation import ALERT_FROM
     from shared.safety.levels import SafetyLevel
     from shared.settings import get_settings
 
     body: ChatRequest = call.body
-    response = chat_once(request=body, provider=get_provider(), settings=get_settings())
+    response = chat_once(request=body, provider=ai_provider(), settings=get_settings())
     level = SafetyLevel(response.safety.level)
     if level.at_least(ALERT_FROM):
         day = datetime.now(UTC).date().isoformat()

@@ -44,11 +44,11 @@ def summary(call: Call) -> SessionSummaryResponse | Response:
 
 
 def search(call: Call) -> MemorySearchResponse:
-    from backend.triggers.memory import search as search_memories
+    from backend.wiring import memory_search
 
     query: MemorySearchQuery = call.query
     return MemorySearchResponse(
-        memories=search_memories(user_id=call.uid, query=query.query, limit=query.limit)
+        memories=memory_search().search(user_id=call.uid, query=query.query, limit=query.limit)
     )
 
 

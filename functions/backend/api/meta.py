@@ -7,57 +7,17 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from backend.cloud.clients import firestore_client
+from backend.cloud import health as probes
 from backend.http.routing import API_PREFIX, Call, Response, Route
 from shared.avatars import load_avatars
 from shared.models.users import AvatarsResponse, HealthCheck, HealthResponse
 from shared.settings import get_settings
 
 GROUP = "meta"
-CHECK_TIMEOUT_SECONDS = 3.0
 
 
 def avatars(call: Call) -> AvatarsResponse:
     return AvatarsResponse(avatars=list(load_avatars(get_settings().avatars_file)))
-
-
-def _check_firestore() -> str | None:
-    firestore_client().collection("_health").document("probe").get(timeout=CHECK_TIMEOUT_SECONDS)
-    return None
-
-
-def _check_pubsub() -> str | None:
-    from google.cloud import pubsub_v1  # type: ignore[attr-defined]
-
-    publisher = pubsub_v1.PublisherClient()
-    request = {"project": f"projects/{get_settings().project_id}", "page_size": 1}
-    next(iter(publisher.list_topics(request=request, timeout=CHECK_TIMEOUT_SECONDS)), None)
-    return None
-
-
-def _check_ai() -> str | None:
-    settings = get_settings()
-    if not settings.openai_api_key:
-        return "offline default responder (no OPENAI_API_KEY): no network model is used"
-    from openai import OpenAI
-
-    client = OpenAI(
-        api_key=settings.openai_api_key, base_url=settings.openai_base_url, timeout=CHECK_TIMEOUT_SECONDS
-    )
-    client.models.list()
-    return None
-
-
-def _check_memory() -> str | None:
-    settings = get_settings()
-    if settings.openai_api_key or settings.openai_base_url:
-        return None
-    from shared.memory.embedding import find_model_dir
-
-    find_model_dir()  # raises (→ down) when the bundled model is missing
-    return (
-        "offline default memory models (no OPENAI_API_KEY): extractive summaries, all-MiniLM-L6-v2 in NumPy"
-    )
 
 
 def _timed(check: Callable[[], str | None]) -> HealthCheck:
@@ -73,17 +33,17 @@ def _timed(check: Callable[[], str | None]) -> HealthCheck:
 
 def health(call: Call) -> Response:
     checks = {
-        "firestore": _check_firestore,
-        "pubsub": _check_pubsub,
-        "ai": _check_ai,
-        "memory": _check_memory,
+        "firestore": probes.firestore,
+        "pubsub": probes.pubsub,
+        "ai": probes.ai,
+        "memory": probes.memory,
     }
     results: dict[str, HealthCheck] = {}
     with ThreadPoolExecutor(max_workers=len(checks)) as pool:
         futures = {name: pool.submit(_timed, check) for name, check in checks.items()}
         for name, future in futures.items():
             try:
-                results[name] = future.result(timeout=CHECK_TIMEOUT_SECONDS + 1)
+                results[name] = future.result(timeout=probes.CHECK_TIMEOUT_SECONDS + 1)
             except FutureTimeout:
                 results[name] = HealthCheck(status="down", detail="timed out")
     if results["firestore"].status == "down":

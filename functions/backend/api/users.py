@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from backend.cloud.clients import firestore_client
 from backend.http.routing import API_PREFIX, Call, Route
-from backend.store.users import read_user, replace_trusted_contacts, set_fcm_token
-from backend.wiring import session_service
+from backend.wiring import accounts, session_service
 from shared.errors import Conflict
 from shared.models.safety import TrustedContactsRequest, TrustedContactsResponse
 from shared.models.userdata import (
@@ -17,7 +15,6 @@ from shared.models.userdata import (
     UserStateResponse,
 )
 from shared.models.users import CreditsResponse, PushTokenRequest, PushTokenResponse
-from shared.settings import get_settings
 
 GROUP = "users"
 
@@ -27,63 +24,53 @@ def credits(call: Call) -> CreditsResponse:
 
 
 def get_contacts(call: Call) -> TrustedContactsResponse:
-    user = read_user(firestore_client(), call.uid, get_settings())
+    user = accounts().user(call.uid)
     return TrustedContactsResponse(contacts=user.trusted_contacts)
 
 
 def put_contacts(call: Call) -> TrustedContactsResponse:
     """Replace the caller's trusted contacts (told, without any content, when a crisis alert is raised)."""
     body: TrustedContactsRequest = call.body
-    user = replace_trusted_contacts(firestore_client(), call.uid, body.contacts, get_settings())
+    user = accounts().replace_trusted_contacts(call.uid, body.contacts)
     return TrustedContactsResponse(contacts=user.trusted_contacts)
 
 
 def put_push_token(call: Call) -> PushTokenResponse:
     """The app registers its FCM token here; scheduled-session reminders are pushed to it."""
     body: PushTokenRequest = call.body
-    user = set_fcm_token(firestore_client(), call.uid, body.fcm_token, get_settings())
+    user = accounts().set_fcm_token(call.uid, body.fcm_token)
     return PushTokenResponse(fcm_token=user.fcm_token)
 
 
 def get_state(call: Call) -> UserStateResponse:
-    from backend.store.userdata import read_state
-
-    return UserStateResponse(state=read_state(firestore_client(), call.uid))
+    return UserStateResponse(state=accounts().state(call.uid))
 
 
 def put_state(call: Call) -> UserStateResponse:
     """Replace the caller's whole state (a field left out is cleared)."""
-    from backend.store.userdata import replace_state
-
-    return UserStateResponse(state=replace_state(firestore_client(), call.uid, call.body))
+    return UserStateResponse(state=accounts().replace_state(call.uid, call.body))
 
 
 def get_profile(call: Call) -> UserProfileResponse:
-    from backend.store.userdata import profile
-
-    return profile(firestore_client(), call.uid)
+    return accounts().profile(call.uid)
 
 
 def get_live_sessions(call: Call) -> LiveSessionsResponse:
-    from backend.store.userdata import live_sessions
-
-    return LiveSessionsResponse(sessions=live_sessions(firestore_client(), call.uid))
+    return LiveSessionsResponse(sessions=accounts().live_sessions(call.uid))
 
 
 def export_data(call: Call) -> UserExportResponse:
-    from backend.store.userdata import export_user
     from shared.clock import utcnow
 
-    return UserExportResponse(export=export_user(firestore_client(), call.uid), exported_at=utcnow())
+    return UserExportResponse(export=accounts().export(call.uid), exported_at=utcnow())
 
 
 def erase_data(call: Call) -> EraseResponse:
     """GDPR erase (docs/data-model.md). Idempotent by itself: a repeat finds nothing and answers zeros.
     An Idempotency-Key is accepted but no record of it is kept (it would be data about the user)."""
     from backend import logs
-    from backend.store.erasure import erase_user
 
-    deleted, alerts, contact_alerts = erase_user(firestore_client(), call.uid)
+    deleted, alerts, contact_alerts = accounts().erase(call.uid)
     logs.info("user data erased", userId=call.uid, documents=deleted.total(), anonymisedAlerts=alerts)
     return EraseResponse(deleted=deleted, anonymised_alerts=alerts, anonymised_contact_alerts=contact_alerts)
 

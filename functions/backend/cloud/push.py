@@ -1,4 +1,5 @@
-"""FCM pushes to a user's app. A dry run on the emulators (there is no FCM offline); never raises."""
+"""FCM pushes: the project's only sender. A dry run on the emulators (there is no FCM offline); never
+raises, because the notification document is the record and a push is best effort."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def send_push(token: str, *, title: str, body: str, data: dict[str, str] | None 
     )
     try:
         messaging.send(message, dry_run=emulated(), app=firebase_app())
-    except Exception as exc:  # the notification document is the record; a push is best effort
+    except Exception as exc:
         logs.warning("FCM not sent", errorType=type(exc).__name__)
         return False
     return True

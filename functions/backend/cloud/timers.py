@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backend import logs
+from backend.cloud.names import MISSED_QUEUE, REMINDER_QUEUE, SESSION_TIMER_QUEUE
 from shared.clock import utcnow
 from shared.models.sessions import Session
 from shared.sessions.metering import TimerKind, timers_for
@@ -31,9 +32,6 @@ from shared.sessions.scheduling import missed_at, reminders_for
 from shared.sessions.statuses import SessionStatus
 from shared.settings import Settings
 
-SESSION_TIMER_FUNCTION = "sessionTimer"
-REMINDER_FUNCTION = "sessionReminder"
-MISSED_FUNCTION = "sessionMissed"
 # A task delivered at most this early sleeps until due; the queues' max backoff is the same.
 EARLY_WAIT_SECONDS = 10.0
 MAX_SCHEDULE_AHEAD = timedelta(days=29)
@@ -130,7 +128,7 @@ class CloudTasksTimers(SessionTimers):
         generation = session.timer_generation
         for timer in timers_for(session, now, self.settings.low_credit_warning_minutes, kinds):
             schedule_task(
-                SESSION_TIMER_FUNCTION,
+                SESSION_TIMER_QUEUE,
                 {
                     "sessionId": session.id,
                     "kind": timer.kind,
@@ -155,7 +153,7 @@ class CloudTasksTimers(SessionTimers):
         identity = {"sessionId": session.id, "scheduledAt": scheduled, "revision": revision}
         for reminder in reminders_for(session, now, self.settings.reminder_leads):
             schedule_task(
-                REMINDER_FUNCTION,
+                REMINDER_QUEUE,
                 {**identity, "leadSeconds": reminder.lead_seconds},
                 task_id=reminder_task_id(session.id, scheduled, revision, reminder.lead_seconds),
                 due=reminder.due,
@@ -163,7 +161,7 @@ class CloudTasksTimers(SessionTimers):
         missed = missed_at(session, self.settings.missed_grace_seconds)
         if missed is not None:
             schedule_task(
-                MISSED_FUNCTION,
+                MISSED_QUEUE,
                 identity,
                 task_id=missed_task_id(session.id, scheduled, revision),
                 due=missed,

@@ -160,7 +160,7 @@ def _where(exc: BaseException) -> str:
 
 
 def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
-    from backend.store.rate_limits import limiter
+    from backend.wiring import rate_limiter
 
     started = time.perf_counter()
     request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
@@ -173,7 +173,7 @@ def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
         _read_body(request)  # size is checked before any token verification or storage work
         principal = _authorize(route, request)
         if route.rate_limited and principal is not None:
-            limiter().check(principal.uid)
+            rate_limiter().check(principal.uid)
         result = route.handler(_call(route, params, principal, request))
         content_type = "application/json"
         if isinstance(result, Response):

@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING
 from backend.store.documents import IDEMPOTENCY, SESSIONS, USERS, from_document, to_document
 from backend.store.writes import LEDGER, commit_unchanged, put_unchanged
 from shared.clock import utcnow
-from shared.errors import InsufficientCredits, ValidationFailed
 from shared.models.credits import MAX_REASON_LENGTH, LedgerEntry
 from shared.models.sessions import Session
-from shared.models.users import Credits, UserDocument
+from shared.models.users import UserDocument
+from shared.sessions.credits import grant, moved_by_grant, validate_grant
 from shared.sessions.lifecycle import new_user
-from shared.sessions.metering import low_credit_warning
-from shared.sessions.ports import Idempotency, SessionTimers
-from shared.sessions.statuses import LIVE, SessionStatus
+from shared.sessions.ports import Idempotency, NoTimers, SessionTimers
+from shared.sessions.statuses import SessionStatus
 from shared.settings import Settings
 
 if TYPE_CHECKING:
@@ -50,15 +49,7 @@ def grant_credits(
     (an admin's Idempotency-Key, kept under `idempotency_owner`) a retried grant replays its first
     result instead of granting twice.
     """
-    reason = reason.strip()
-    if delta == 0:
-        raise ValidationFailed("The credit delta must not be zero.", details=[{"field": "delta"}])
-    if not reason or len(reason) > MAX_REASON_LENGTH:
-        raise ValidationFailed(
-            f"A reason of 1-{MAX_REASON_LENGTH} characters is required.", details=[{"field": "reason"}]
-        )
-    if not user_id:
-        raise ValidationFailed("A user id is required.", details=[{"field": "userId"}])
+    reason = validate_grant(user_id=user_id, delta=delta, reason=reason)
     user_ref = db.collection(USERS).document(user_id)
     record_ref = None
     if idempotency is not None:
@@ -78,43 +69,29 @@ def grant_credits(
             user = from_document(UserDocument, snapshot.to_dict())
         else:
             user = new_user(now=now, starting_credits=settings.starting_credits)
-        before = user.credits.remaining
-        after = before + delta
-        if after < 0:
-            raise InsufficientCredits(
-                f"Cannot apply {delta:+d} credits: the user has {before}; the balance cannot go below zero.",
-                details={"remaining": before, "delta": delta},
-            )
-        credits = Credits(remaining=after, used=user.credits.used)
-        updated = user.model_copy(update={"credits": credits, "updated_at": now})
-        entry = LedgerEntry(delta=delta, reason=reason, before=before, after=after, at=now, actor=actor)
-        put_unchanged(
-            db, batch, user_ref, snapshot, to_document(UserDocument.model_validate(updated.model_dump()))
-        )
-        batch.create(user_ref.collection(LEDGER).document(), to_document(entry))
+        granted = grant(user=user, delta=delta, reason=reason, actor=actor, now=now)
+        before, after = granted.before, granted.after
+        put_unchanged(db, batch, user_ref, snapshot, to_document(granted.user))
+        batch.create(user_ref.collection(LEDGER).document(), to_document(granted.entry))
         # The live sessions whose end this moves: their balance, warning and timer generation.
         moved = []
         refs = [db.collection(SESSIONS).document(sid) for sid in user.live_session_ids]
         for found in db.get_all(refs) if refs else []:
             if not found.exists:
                 continue
-            session = from_document(Session, found.to_dict(), id=found.id)
-            if session.status not in LIVE:
-                continue
-            warning = low_credit_warning(after, settings.low_credit_warning_minutes)
-            session = session.model_copy(
-                update={
-                    "credits_remaining": after,
-                    "warning": warning,
-                    "timer_generation": session.timer_generation + 1,
-                    "updated_at": now,
-                }
+            session = moved_by_grant(
+                from_document(Session, found.to_dict(), id=found.id),
+                remaining=after,
+                warn_minutes=settings.low_credit_warning_minutes,
+                now=now,
             )
+            if session is None:
+                continue
             batch.update(
                 found.reference,
                 {
-                    "creditsRemaining": after,
-                    "warning": to_document(warning) if warning is not None else None,
+                    "creditsRemaining": session.credits_remaining,
+                    "warning": to_document(session.warning) if session.warning is not None else None,
                     "timerGeneration": session.timer_generation,
                     "updatedAt": now,
                 },
@@ -134,15 +111,8 @@ def grant_credits(
         return before, after, moved
 
     before, after, moved = commit_unchanged(db, step)
-    if moved:
-        planner = timers if timers is not None else _cloud_timers(settings)
-        for session in moved:
-            if session.status is SessionStatus.ACTIVE:
-                planner.plan(session)
+    planner = timers or NoTimers()  # without a task queue, heartbeats and the sweep still end them
+    for session in moved:
+        if session.status is SessionStatus.ACTIVE:
+            planner.plan(session)
     return before, after
-
-
-def _cloud_timers(settings: Settings) -> SessionTimers:
-    from backend.cloud.timers import CloudTasksTimers
-
-    return CloudTasksTimers(settings=settings)

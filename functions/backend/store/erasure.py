@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from backend.store import cache
 from backend.store.documents import SESSIONS, USERS, from_document
-from backend.store.safety import CONTACT_OUTBOX, CRISIS_ALERTS, NOTIFICATIONS
+from backend.store.safety import ASSESSMENTS, CONTACT_OUTBOX, CRISIS_ALERTS, NOTIFICATIONS
 from shared.clock import utcnow
 from shared.errors import Conflict
 from shared.models.userdata import ErasedCounts
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 BATCH = 400  # deletes per commit (Firestore allows 500 writes per commit) and documents per query
 MEMORIES = "memories"
-SAFETY_ASSESSMENTS = "safetyAssessments"
+
 MESSAGES = "messages"
 LIVE_STATUSES = ("active", "paused")
 # What an anonymised crisis alert says instead of the user, session and message it came from.
@@ -148,9 +148,7 @@ def _erase_sessions(db: Client, uid: str, deleter: _Deleter) -> None:
         memory_refs = [db.collection(MEMORIES).document(s.id) for s in sessions]
         memories = {snap.id for snap in db.get_all(memory_refs, field_paths=[]) if snap.exists}
         for session in sessions:
-            assessments = db.collection(SAFETY_ASSESSMENTS).where(
-                filter=FieldFilter("sessionId", "==", session.id)
-            )
+            assessments = db.collection(ASSESSMENTS).where(filter=FieldFilter("sessionId", "==", session.id))
             for assessment in assessments.select([]).get():
                 deleter.delete(assessment.reference)
             if session.id in memories:
@@ -250,9 +248,7 @@ def purge_transcripts(
             counts = ErasedCounts()
             deleter = _Deleter(db, counts)
             deleter.collection(session.reference.collection(MESSAGES))
-            assessments = db.collection(SAFETY_ASSESSMENTS).where(
-                filter=FieldFilter("sessionId", "==", session.id)
-            )
+            assessments = db.collection(ASSESSMENTS).where(filter=FieldFilter("sessionId", "==", session.id))
             for assessment in assessments.select([]).get():
                 deleter.delete(assessment.reference)
             deleter.flush()

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from backend.store.documents import SESSIONS, from_document, to_document
@@ -165,3 +166,16 @@ def previous_sessions(db: Client, *, user_id: str, before: Session, limit: int) 
     )
     found = [from_document(Session, d.to_dict(), id=d.id) for d in query.get()]
     return [s for s in found if s.id != before.id and s.ended_at is not None and s.started_at][:limit]
+
+
+def pending_since(db: Client, *, cutoff: datetime, limit: int) -> list[Session]:
+    """Ended sessions whose memory is still `pending` since before `cutoff` (a lost `session.ended`)."""
+    from google.cloud.firestore import FieldFilter
+
+    query = (
+        db.collection(SESSIONS)
+        .where(filter=FieldFilter("memoryStatus", "==", "pending"))
+        .where(filter=FieldFilter("endedAt", "<", cutoff))
+        .limit(limit)
+    )
+    return [from_document(Session, d.to_dict(), id=d.id) for d in query.get()]

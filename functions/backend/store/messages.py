@@ -12,6 +12,7 @@ from shared.conversation.provider import ChatTurn
 from shared.conversation.turns import MessageStore
 from shared.models.messages import Message
 from shared.models.sessions import Session
+from shared.sessions.ports import NoEvents, SessionEvents
 from shared.settings import Settings
 
 if TYPE_CHECKING:
@@ -22,9 +23,10 @@ PROMPTS = "prompts"  # only with SESSIONS_RECORD_PROMPTS (tests)
 
 
 class FirestoreMessageStore(MessageStore):
-    def __init__(self, *, db: Client, settings: Settings) -> None:
+    def __init__(self, *, db: Client, settings: Settings, events: SessionEvents | None = None) -> None:
         self.db = db
         self.settings = settings
+        self.events = events or NoEvents()
 
     def _session_ref(self, session_id: str) -> DocumentReference:
         return self.db.collection(SESSIONS).document(session_id)
@@ -100,15 +102,17 @@ class FirestoreMessageStore(MessageStore):
         if not charge_due(session, utcnow()):  # the usual case: no transaction, no extra read
             return session
         result = charge(self.db, session.id, settings=self.settings, seen=True, user_id=session.user_id)
-        return session if result is None else result.session
+        if result is None:
+            return session
+        if result.ended:
+            self.events.ended(result.session)
+        return result.session
 
     def set_ai_typing(self, session_id: str, typing: bool) -> None:
         self._session_ref(session_id).update({"aiTyping": typing})
 
     def request_stats_flush(self, session_id: str) -> None:
-        from backend.triggers.stats import request_flush
-
-        request_flush(session_id)
+        self.events.messages_changed(session_id)
 
     def page(
         self, session_id: str, *, cursor: str | None, limit: int

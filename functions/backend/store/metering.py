@@ -21,7 +21,7 @@ from shared.models.sessions import Session
 from shared.models.users import UserDocument
 from shared.sessions.lifecycle import metered_action, new_user
 from shared.sessions.metering import METERING_ACTOR, active_seconds, bill, end_limit
-from shared.sessions.ports import rules_from
+from shared.sessions.ports import NoEvents, SessionEvents, rules_from
 from shared.sessions.statuses import LIVE, SessionAction, SessionStatus
 from shared.settings import Settings
 
@@ -78,7 +78,8 @@ def charge(
     actor: str = METERING_ACTOR,
     user_id: str | None = None,
 ) -> ChargeResult | None:
-    """Charge an active session up to now; end it when its planned time or credits are used up.
+    """Charge an active session up to now; end it when its planned time or credits are used up (the
+    caller announces an end: `result.ended`).
 
     `generation`: only if the session's timers are still of that generation (a timer task), else None.
     `seen`: the client itself asked (heartbeat, message), so lastSeenAt moves too.
@@ -110,7 +111,7 @@ def charge(
             owner[0] = session.user_id
             session_read, user_read = read_pair(db, session_id, session.user_id)
             session = from_document(Session, session_read.to_dict(), id=session_read.id)
-        user = user_from_snapshot(user_read, now=now, settings=settings)
+        user = user_from_snapshot(user_read, now=now, settings=settings, db=db)
         result = bill(session=session, user=user, now=now, warn_minutes=rules.warn_minutes, actor=actor)
         if result.end_reason is not None:
             change = metered_action(
@@ -150,10 +151,6 @@ def charge(
         return ChargeResult(session=result.session, charged=result.charged, ended=False, at=now)
 
     result = commit_unchanged(db, step)
-    if result is not None and result.ended:
-        from backend.triggers.memory import announce_ended
-
-        announce_ended(result.session)
     if result is not None and result.charged:
         logs.info(
             "session charged",
@@ -204,18 +201,21 @@ def sweep_idle(
     db: Client,
     *,
     settings: Settings,
+    events: SessionEvents | None = None,
     timeout_seconds: float | None = None,
     now: datetime | None = None,
     batch: int = 200,
     max_batches: int = 25,
 ) -> list[str]:
-    """End every live session idle for longer than the timeout; returns the ids it ended.
+    """End every live session idle for longer than the timeout, announcing each end to `events`;
+    returns the ids it ended.
 
     One indexed query per batch (status in live, lastSeenAt before the cutoff; index in
     firestore.indexes.json) and one transaction per idle session, which re-checks lastSeenAt.
     """
     from google.cloud.firestore import FieldFilter
 
+    events = events or NoEvents()
     timeout = settings.idle_timeout_seconds if timeout_seconds is None else timeout_seconds
     cutoff = (now or utcnow()) - timedelta(seconds=timeout)
     ended: list[str] = []
@@ -242,9 +242,7 @@ def sweep_idle(
                 continue
             ended.append(session_id)
             logs.info("idle session ended", sessionId=session_id, userId=session.user_id)
-            from backend.triggers.memory import announce_ended
-
-            announce_ended(session)
+            events.ended(session)
         if len(ids) < batch:
             break
     return ended

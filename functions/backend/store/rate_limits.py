@@ -6,12 +6,12 @@ import hashlib
 import random
 import time
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from backend import logs
-from backend.cloud.clients import firestore_client
-from shared.ratelimit import WINDOW_SECONDS, LeasedRateLimiter
-from shared.settings import get_settings
+from shared.ratelimit import WINDOW_SECONDS
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client
 
 RATE_LIMITS = "rateLimits"
 RESERVE_ATTEMPTS = 8
@@ -21,7 +21,7 @@ class ConflictError(Exception):
     """The shared counter kept changing under us; the limiter lets the request through."""
 
 
-def reserve_tokens(key: str, window: int, wanted: int) -> int:
+def reserve_tokens(db: Client, limit: int, key: str, window: int, wanted: int) -> int:
     """Take up to `wanted` tokens from the user's counter for `window`: 1 read + 1 write.
 
     Lock-free: the write is conditioned on the document being unchanged since the read (or still
@@ -30,8 +30,6 @@ def reserve_tokens(key: str, window: int, wanted: int) -> int:
     """
     from google.api_core.exceptions import AlreadyExists, FailedPrecondition
 
-    db = firestore_client()
-    limit = get_settings().rate_limit_per_minute
     doc_id = f"{hashlib.sha256(key.encode()).hexdigest()[:32]}_{window}"
     ref = db.collection(RATE_LIMITS).document(doc_id)
     # expiresAt is the TTL field (infra/ enables the policy), so counters clean themselves up.
@@ -53,15 +51,3 @@ def reserve_tokens(key: str, window: int, wanted: int) -> int:
             continue
         return granted
     raise ConflictError(f"rate-limit counter contended {RESERVE_ATTEMPTS} times")
-
-
-@lru_cache(maxsize=1)
-def limiter() -> LeasedRateLimiter:
-    settings = get_settings()
-    return LeasedRateLimiter(
-        limit=settings.rate_limit_per_minute,
-        lease_size=settings.rate_limit_lease_size,
-        reserve=reserve_tokens,
-        clock=time.time,
-        on_error=lambda exc: logs.warning("rate limit reservation failed", errorType=type(exc).__name__),
-    )

@@ -1,22 +1,23 @@
-"""Firestore + Pub/Sub adapter of the SafetyGateway, and the crisis-alert queries admins use."""
+"""Firestore adapter of the SafetyGateway: raising a session's level, its alert and the trusted contacts'
+notifications in one place; what goes out afterwards (the deep assessment, pushes) through `SafetyOutbound`."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from backend import logs
-from backend.cloud.pubsub import publish
 from backend.store import cache
 from backend.store.documents import EVENTS, SESSIONS, USERS, from_document, to_document
 from backend.store.users import read_user
 from shared.clock import utcnow
 from shared.errors import NotFound
+from shared.models.messages import AI_SPEAKER
 from shared.models.safety import CrisisAlert
 from shared.models.sessions import Session
 from shared.safety.escalation import Escalation, alert_id_for, escalate
-from shared.safety.gateway import SafetyGateway
+from shared.safety.gateway import NoSafetyOutbound, SafetyGateway, SafetyOutbound
 from shared.safety.levels import SafetyLevel
 from shared.safety.resources import resources_for
 from shared.settings import Settings
@@ -25,15 +26,16 @@ if TYPE_CHECKING:
     from google.cloud.firestore import Client, Transaction
 
 CRISIS_ALERTS = "crisisAlerts"
-ASSESSMENT_TOPIC = "safety-assessments"
+ASSESSMENTS = "safetyAssessments"
 NOTIFICATIONS = "notifications"
 CONTACT_OUTBOX = "trustedContactNotifications"
 
 
 class FirestoreSafetyGateway(SafetyGateway):
-    def __init__(self, *, db: Client, settings: Settings) -> None:
+    def __init__(self, *, db: Client, settings: Settings, outbound: SafetyOutbound | None = None) -> None:
         self.db = db
         self.settings = settings
+        self.outbound = outbound or NoSafetyOutbound()
 
     def apply(
         self, *, session_id: str, level: SafetyLevel, signals: list[str], message_id: str, source: str
@@ -101,6 +103,36 @@ class FirestoreSafetyGateway(SafetyGateway):
             self._notify_trusted_contacts(change.alert)
         return session
 
+    def assessment_window(
+        self, *, session_id: str, message_id: str, size: int
+    ) -> tuple[str, list[str]] | None:
+        """The message's text and up to `size` earlier user messages (oldest first); None when gone."""
+        messages = self.db.collection(SESSIONS).document(session_id).collection("messages")
+        target = messages.document(message_id).get()
+        if not target.exists:
+            return None
+        earlier = (
+            messages.where("createdAt", "<", target.get("createdAt"))
+            .order_by("createdAt", direction="DESCENDING")
+            .limit(size * 2)
+            .get()
+        )
+        context = [d.get("content") for d in reversed(list(earlier)) if d.get("speaker") != AI_SPEAKER]
+        return str(target.get("content")), context[-size:]
+
+    def record_assessment(
+        self, *, session_id: str, message_id: str, level: SafetyLevel, signals: list[str], source: str
+    ) -> None:
+        self.db.collection(ASSESSMENTS).document(message_id).set(
+            {
+                "sessionId": session_id,
+                "level": level.value,
+                "signals": signals,
+                "source": source,
+                "at": utcnow(),
+            }
+        )
+
     def alert_without_session(
         self, *, user_id: str, level: SafetyLevel, signals: list[str], message_key: str
     ) -> CrisisAlert:
@@ -131,16 +163,7 @@ class FirestoreSafetyGateway(SafetyGateway):
         return alert
 
     def request_assessment(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:
-        payload = {
-            "sessionId": session.id,
-            "messageId": message_id,
-            "userId": session.user_id,
-            "inlineLevel": level.value,
-        }
-        try:
-            publish(ASSESSMENT_TOPIC, payload)
-        except Exception as exc:  # the inline verdict already stands; the deep pass can only add to it
-            logs.error("safety assessment not published", sessionId=session.id, errorType=type(exc).__name__)
+        self.outbound.assessment_requested(session=session, message_id=message_id, level=level)
 
     def _notify_trusted_contacts(self, alert: CrisisAlert) -> None:
         """Tell the user's trusted contacts that the user may need support: never what was said."""
@@ -178,123 +201,4 @@ class FirestoreSafetyGateway(SafetyGateway):
                 logs.info("trusted contact not notified", userId=alert.user_id, errorType=type(exc).__name__)
                 continue
             if contact.fcm_token:
-                _send_fcm(contact.fcm_token, title, body)
-
-
-def _send_fcm(token: str, title: str, body: str) -> None:
-    """FCM push to a trusted contact; a dry run locally (the emulators have no FCM)."""
-    from firebase_admin import messaging
-
-    from backend.cloud.clients import emulated, firebase_app
-
-    message = messaging.Message(token=token, notification=messaging.Notification(title=title, body=body))
-    try:
-        messaging.send(message, dry_run=emulated(), app=firebase_app())
-    except Exception as exc:
-        logs.warning("FCM not sent", errorType=type(exc).__name__)
-
-
-def list_alerts(db: Client, *, status: str | None, limit: int) -> list[CrisisAlert]:
-    from google.cloud.firestore import FieldFilter, Query
-
-    query: Any = db.collection(CRISIS_ALERTS)
-    if status:
-        query = query.where(filter=FieldFilter("status", "==", status))
-    docs = query.order_by("createdAt", direction=Query.DESCENDING).limit(limit).get()
-    return [from_document(CrisisAlert, d.to_dict(), id=d.id) for d in docs]
-
-
-def _alert_transition(db: Client, alert_id: str, *, to: str, admin_uid: str, note: str | None) -> CrisisAlert:
-    from google.cloud import firestore
-
-    from shared.errors import InvalidStateTransition
-
-    allowed = {"acknowledged": ("active",), "resolved": ("active", "acknowledged")}[to]
-    ref = db.collection(CRISIS_ALERTS).document(alert_id)
-
-    @firestore.transactional
-    def run(transaction: Transaction) -> CrisisAlert:
-        snapshot = ref.get(transaction=transaction)
-        if not snapshot.exists:
-            raise NotFound("Alert not found.")
-        alert = from_document(CrisisAlert, snapshot.to_dict(), id=snapshot.id)
-        if alert.status not in allowed:
-            raise InvalidStateTransition(
-                f"Cannot mark a {alert.status} alert {to}.", details={"status": alert.status}
-            )
-        now = utcnow()
-        update: dict[str, Any] = {"status": to, "updated_at": now}
-        if to == "acknowledged":
-            update |= {"acknowledged_at": now, "acknowledged_by": admin_uid}
-        else:
-            update |= {"resolved_at": now, "resolved_by": admin_uid, "resolution_note": note}
-        changed = alert.model_copy(update=update)
-        transaction.set(ref, to_document(changed, exclude={"id"}))
-        return changed
-
-    result: CrisisAlert = run(db.transaction())
-    return result
-
-
-def acknowledge_alert(db: Client, alert_id: str, *, admin_uid: str) -> CrisisAlert:
-    return _alert_transition(db, alert_id, to="acknowledged", admin_uid=admin_uid, note=None)
-
-
-def resolve_alert(db: Client, alert_id: str, *, admin_uid: str, note: str) -> CrisisAlert:
-    return _alert_transition(db, alert_id, to="resolved", admin_uid=admin_uid, note=note)
-
-
-def clear_session_safety(db: Client, session_id: str, *, admin_uid: str, note: str) -> Session:
-    from google.cloud import firestore
-
-    from shared.safety.escalation import clear
-
-    ref = db.collection(SESSIONS).document(session_id)
-
-    @firestore.transactional
-    def run(transaction: Transaction) -> Session:
-        snapshot = ref.get(transaction=transaction)
-        if not snapshot.exists:
-            raise NotFound("Session not found.")
-        session = from_document(Session, snapshot.to_dict(), id=snapshot.id)
-        cleared, event = clear(session=session, admin_uid=admin_uid, note=note, now=utcnow())
-        transaction.set(ref, to_document(cleared, exclude={"id"}))
-        transaction.set(ref.collection(EVENTS).document(), to_document(event))
-        return cleared
-
-    result: Session = run(db.transaction())
-    cache.invalidate(session_id)
-    return result
-
-
-def referral_counts(db: Client, year: int) -> dict[str, Any]:
-    """Yearly counts for the crisis-referral report: no ids, no content, no personal data."""
-    from google.cloud.firestore import FieldFilter
-
-    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
-    docs = (
-        db.collection(CRISIS_ALERTS)
-        .where(filter=FieldFilter("createdAt", ">=", start))
-        .where(filter=FieldFilter("createdAt", "<", end))
-        .select(["level", "status", "createdAt", "sessionId"])
-        .get()
-    )
-    by_level: dict[str, int] = {}
-    by_month: dict[str, int] = {f"{m:02d}": 0 for m in range(1, 13)}
-    acknowledged = resolved = 0
-    sessions: set[str] = set()
-    for doc in docs:
-        data = doc.to_dict() or {}
-        by_level[data["level"]] = by_level.get(data["level"], 0) + 1
-        by_month[f"{data['createdAt'].month:02d}"] += 1
-        acknowledged += data["status"] in ("acknowledged", "resolved")
-        resolved += data["status"] == "resolved"
-        sessions.add(data["sessionId"])
-    return {
-        "crisis_alerts": sum(by_level.values()),
-        "by_level": by_level,
-        "by_month": by_month,
-        "acknowledged": acknowledged,
-        "resolved": resolved,
-        "sessions_shown_resources": len(sessions),
-    }
+                self.outbound.push(token=contact.fcm_token, title=title, body=body)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -16,7 +18,7 @@ from backend.store.users import user_from_snapshot
 from backend.store.writes import write_change
 from shared.clock import utcnow
 from shared.errors import NotFound
-from shared.models.sessions import ListSessionsQuery, ScheduleSessionRequest, Session, StartSessionRequest
+from shared.models.sessions import ListSessionsQuery, Session
 from shared.models.users import Credits, UserDocument
 from shared.sessions.lifecycle import (
     Change,
@@ -25,11 +27,9 @@ from shared.sessions.lifecycle import (
     metered_action,
     needs_timers,
     reschedule,
-    schedule_session,
-    start_instant,
 )
 from shared.sessions.metering import charge_due
-from shared.sessions.ports import Idempotency, SessionPage, SessionService, SessionTimers
+from shared.sessions.ports import Idempotency, SessionEvents, SessionPage, SessionService, SessionTimers
 from shared.sessions.statuses import SessionAction, SessionStatus
 from shared.settings import Settings
 
@@ -38,8 +38,15 @@ if TYPE_CHECKING:
 
 
 class FirestoreSessionService(SessionService):
-    def __init__(self, *, settings: Settings, db: Client, timers: SessionTimers | None = None) -> None:
-        super().__init__(settings=settings, timers=timers)
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        db: Client,
+        timers: SessionTimers | None = None,
+        events: SessionEvents | None = None,
+    ) -> None:
+        super().__init__(settings=settings, timers=timers, events=events)
         self.db = db
 
     # -- helpers -------------------------------------------------------------------------
@@ -55,7 +62,7 @@ class FirestoreSessionService(SessionService):
 
     def _read_user(self, user_id: str, now: datetime, transaction: Any = None) -> UserDocument:
         snapshot = self._user_ref(user_id).get(transaction=transaction)
-        return user_from_snapshot(snapshot, now=now, settings=self.settings)
+        return user_from_snapshot(snapshot, now=now, settings=self.settings, db=self.db)
 
     def _replay(
         self, transaction: Transaction, user_id: str, idempotency: Idempotency | None
@@ -102,50 +109,15 @@ class FirestoreSessionService(SessionService):
         return session
 
     # -- port ----------------------------------------------------------------------------
-    def start(
-        self, *, user_id: str, request: StartSessionRequest, idempotency: Idempotency | None = None
+    def _create(
+        self,
+        *,
+        user_id: str,
+        decide: Callable[[UserDocument, str, datetime], Change],
+        idempotency: Idempotency | None,
     ) -> Session:
         from google.cloud import firestore
 
-        avatar = self.avatar(request.avatar)
-        session_id = self.db.collection(SESSIONS).document().id
-
-        @firestore.transactional
-        def run(transaction: Transaction) -> Session:
-            if (replayed := self._replay(transaction, user_id, idempotency)) is not None:
-                return replayed
-            now = utcnow()
-            change = start_instant(
-                user=self._read_user(user_id, now, transaction),
-                user_id=user_id,
-                session_id=session_id,
-                request=request,
-                avatar=avatar,
-                now=now,
-                max_live_sessions=self.settings.max_live_sessions_per_user,
-                rules=self.rules,
-            )
-            return self._write(transaction, user_id, change, idempotency, now)
-
-        return self._planned(None, cast(Session, run(self.db.transaction())))
-
-    def _planned(self, before: Session | None, after: Session) -> Session:
-        """Plan the timers a committed change asks for (never for a replayed idempotent result), and
-        announce a session that this change ended."""
-        if needs_timers(before, after):
-            self.timers.plan(after)
-        if memory_due(before, after):
-            from backend.triggers.memory import announce_ended
-
-            announce_ended(after)
-        return after
-
-    def schedule(
-        self, *, user_id: str, request: ScheduleSessionRequest, idempotency: Idempotency | None = None
-    ) -> Session:
-        from google.cloud import firestore
-
-        avatar = self.avatar(request.avatar)
         session_id = self.db.collection(SESSIONS).document().id
 
         @firestore.transactional
@@ -154,22 +126,23 @@ class FirestoreSessionService(SessionService):
                 return replayed, False
             now = utcnow()
             user_snapshot = self._user_ref(user_id).get(transaction=transaction)
-            user = user_from_snapshot(user_snapshot, now=now, settings=self.settings)
-            change = schedule_session(
-                user=user,
-                user_id=user_id,
-                session_id=session_id,
-                request=request,
-                avatar=avatar,
-                now=now,
-                rules=self.rules,
-            )
-            if not user_snapshot.exists:  # the first request of a user creates it, with the starting grant
-                change = Change(session=change.session, event=change.event, user=user)
+            user = user_from_snapshot(user_snapshot, now=now, settings=self.settings, db=self.db)
+            change = decide(user, session_id, now)
+            if change.user is None and not user_snapshot.exists:  # a first request creates the user
+                change = replace(change, user=user)
             return self._write(transaction, user_id, change, idempotency, now), True
 
         session, created = cast("tuple[Session, bool]", run(self.db.transaction()))
         return self._planned(None, session) if created else session
+
+    def _planned(self, before: Session | None, after: Session) -> Session:
+        """Plan the timers a committed change asks for (never for a replayed idempotent result), and
+        announce a session that this change ended."""
+        if needs_timers(before, after):
+            self.timers.plan(after)
+        if memory_due(before, after):
+            self.events.ended(after)
+        return after
 
     def upcoming(self, *, user_id: str, limit: int = 50) -> list[Session]:
         from google.cloud.firestore import FieldFilter
@@ -279,6 +252,8 @@ class FirestoreSessionService(SessionService):
                 self.db, session_id, settings=self.settings, seen=True, user_id=session.user_id
             )
             if result is not None:
+                if result.ended:
+                    self.events.ended(result.session)
                 return result.at
         self._session_ref(session_id).update({"lastSeenAt": now})
         return now

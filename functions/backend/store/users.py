@@ -26,25 +26,25 @@ def erased_account_key(uid: str) -> str:
     return hashlib.sha256(f"erased-account:{uid}".encode()).hexdigest()
 
 
-def user_from_snapshot(snapshot: Any, *, now: datetime, settings: Settings) -> UserDocument:
+def user_from_snapshot(snapshot: Any, *, now: datetime, settings: Settings, db: Client) -> UserDocument:
     """The stored user, or the user a first request creates: with the starting grant, or for an account
     that erased its data, with the balance it had (one extra read, only for a user without a document)."""
     if not snapshot.exists:
-        return new_user(now=now, starting_credits=_starting_credits(snapshot.reference.id, settings))
+        return new_user(now=now, starting_credits=_starting_credits(db, snapshot.reference.id, settings))
     return from_document(UserDocument, snapshot.to_dict())
 
 
-def _starting_credits(uid: str, settings: Settings) -> int:
-    from backend.cloud.clients import firestore_client
-
-    erased = firestore_client().collection(ERASED_ACCOUNTS).document(erased_account_key(uid)).get()
+def _starting_credits(db: Client, uid: str, settings: Settings) -> int:
+    erased = db.collection(ERASED_ACCOUNTS).document(erased_account_key(uid)).get()
     if erased.exists:
         return int(erased.get("creditsRemaining"))
     return settings.starting_credits
 
 
 def read_user(db: Client, uid: str, settings: Settings) -> UserDocument:
-    return user_from_snapshot(db.collection(USERS).document(uid).get(), now=utcnow(), settings=settings)
+    return user_from_snapshot(
+        db.collection(USERS).document(uid).get(), now=utcnow(), settings=settings, db=db
+    )
 
 
 def update_user_fields(db: Client, uid: str, fields: dict[str, Any], settings: Settings) -> UserDocument:
@@ -56,7 +56,7 @@ def update_user_fields(db: Client, uid: str, fields: dict[str, Any], settings: S
     @firestore.transactional
     def run(transaction: Transaction) -> UserDocument:
         now = utcnow()
-        user = user_from_snapshot(ref.get(transaction=transaction), now=now, settings=settings)
+        user = user_from_snapshot(ref.get(transaction=transaction), now=now, settings=settings, db=db)
         updated = user.model_copy(update={**fields, "updated_at": now})
         transaction.set(ref, to_document(updated))
         return updated

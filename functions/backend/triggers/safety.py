@@ -10,73 +10,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend import logs
-from backend.cloud.clients import firestore_client
-from backend.store.documents import SESSIONS
-from backend.wiring import safety_gateway
-from shared.clock import utcnow
-from shared.models.messages import AI_SPEAKER
-from shared.safety.cssrs import SCREENER_PROMPT, ScreenerAnswers, moderation_level
-from shared.safety.levels import SafetyLevel, highest
+from backend import logs, wiring
+from shared.safety.levels import SafetyLevel
 from shared.safety.screen import screen_message
 from shared.settings import get_settings
 
-ASSESSMENTS = "safetyAssessments"
 WINDOW = 6
 
 
 def assess(payload: dict[str, Any]) -> SafetyLevel | None:
     session_id, message_id = str(payload["sessionId"]), str(payload["messageId"])
-    messages = firestore_client().collection(SESSIONS).document(session_id).collection("messages")
-    target = messages.document(message_id).get()
-    if not target.exists:
+    gateway = wiring.safety_gateway()
+    window = gateway.assessment_window(session_id=session_id, message_id=message_id, size=WINDOW)
+    if window is None:
         logs.warning("assessment for a missing message", sessionId=session_id)
         return None
-    created = target.get("createdAt")
-    earlier = (
-        messages.where("createdAt", "<", created)
-        .order_by("createdAt", direction="DESCENDING")
-        .limit(WINDOW * 2)
-        .get()
-    )
-    context = [d.get("content") for d in reversed(list(earlier)) if d.get("speaker") != AI_SPEAKER][-WINDOW:]
-    text = str(target.get("content"))
+    text, context = window
 
     settings = get_settings()
     if settings.openai_api_key:
-        level, signals, source = _openai(text, context)
+        from backend.ai.assessment import assess_with_openai
+
+        level, signals, source = assess_with_openai(text, context, settings=settings)
     else:
         screening = screen_message(text, recent_user_messages=context)
         level, signals, source = screening.level, list(screening.signals), "deep:offline"
-    firestore_client().collection(ASSESSMENTS).document(message_id).set(
-        {"sessionId": session_id, "level": level.value, "signals": signals, "source": source, "at": utcnow()}
+    gateway.record_assessment(
+        session_id=session_id, message_id=message_id, level=level, signals=signals, source=source
     )
-    safety_gateway().apply(
-        session_id=session_id, level=level, signals=signals, message_id=message_id, source=source
-    )
+    gateway.apply(session_id=session_id, level=level, signals=signals, message_id=message_id, source=source)
     return level
-
-
-def _openai(text: str, context: list[str]) -> tuple[SafetyLevel, list[str], str]:
-    from openai import OpenAI
-
-    settings = get_settings()
-    client = OpenAI(
-        api_key=settings.openai_api_key,
-        base_url=settings.openai_base_url,
-        timeout=settings.ai_timeout_seconds,
-    )
-    moderation = client.moderations.create(model="omni-moderation-latest", input=text)
-    categories = moderation.results[0].categories.model_dump(by_alias=True)
-    excerpt = "\n\n".join([*context, text])
-    completion = client.chat.completions.create(
-        model=settings.openai_model,
-        response_format={"type": "json_object"},
-        messages=[{"role": "system", "content": SCREENER_PROMPT}, {"role": "user", "content": excerpt}],
-    )
-    answers = ScreenerAnswers.model_validate_json(completion.choices[0].message.content or "{}")
-    level = highest(moderation_level(categories), answers.level())
-    signals = answers.signals() + [
-        f"moderation_{k}" for k, v in categories.items() if v and k.startswith("self")
-    ]
-    return level, signals, "deep:openai"

@@ -1,69 +1,22 @@
-"""Session aggregates without hammering the session document.
+"""The stats-flush task: a session's aggregates without hammering the session document.
 
-Every message asks for a flush; the asks of one second share one Cloud Task (a deterministic task
-id: Cloud Tasks refuses a second task with the same id), so the session document is written at most
-about once per `stats_flush_interval_seconds` whatever the message rate or number of instances. The
-task recomputes the aggregates exactly from the messages with one aggregation query, so it is
-idempotent: a redelivered task writes the same numbers again.
+Every message asks for a flush (backend/cloud/events.py); the asks of one interval share one Cloud Task,
+so the session document is written at most about once per `stats_flush_interval_seconds` whatever the
+message rate or number of instances. The task recomputes the aggregates exactly from the messages
+with one aggregation query, so it is idempotent: a redelivered task writes the same numbers again.
 """
 
 from __future__ import annotations
 
-import math
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
-from backend import logs
-from backend.cloud.clients import firestore_client
+from backend import wiring
 from backend.store.documents import SESSIONS
 from shared.settings import get_settings
 
-FLUSH_FUNCTION = "flushSessionStats"
 MAX_WAIT_SECONDS = 5.0
-
-_requested: dict[str, int] = {}
-_lock = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="stats-enqueue")
-
-
-def _bucket(now: float, interval: float) -> int:
-    return math.floor(now / interval) + 1
-
-
-def request_flush(session_id: str) -> None:
-    """Schedule the session's flush for the end of the current interval (off the request's path)."""
-    interval = get_settings().stats_flush_interval_seconds
-    bucket = _bucket(time.time(), interval)
-    with _lock:
-        if _requested.get(session_id, -1) >= bucket:
-            return
-        _requested[session_id] = bucket
-        if len(_requested) > 10_000:
-            _requested.clear()
-    _pool().submit(_enqueue, session_id, bucket, interval)
-
-
-def _enqueue(session_id: str, bucket: int, interval: float) -> None:
-    from backend.cloud.tasks import enqueue
-
-    not_before = bucket * interval
-    try:
-        enqueue(
-            FLUSH_FUNCTION,
-            {"sessionId": session_id, "notBefore": not_before},
-            task_id=f"stats-{session_id}-{bucket}",
-            schedule_time=datetime.fromtimestamp(not_before, UTC),
-        )
-    except Exception as exc:  # aggregates are recomputed by the next flush; never fail a message
-        logs.warning("stats flush not enqueued", sessionId=session_id, errorType=type(exc).__name__)
 
 
 def flush(session_id: str, not_before: float | None = None) -> dict[str, Any] | None:
@@ -72,7 +25,7 @@ def flush(session_id: str, not_before: float | None = None) -> dict[str, Any] | 
 
     if not_before is not None:
         time.sleep(min(MAX_WAIT_SECONDS, max(0.0, not_before - time.time())))
-    db = firestore_client()
+    db = wiring.db()
     session_ref = db.collection(SESSIONS).document(session_id)
     messages = session_ref.collection("messages")
     aggregate = (

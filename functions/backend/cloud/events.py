@@ -1,0 +1,91 @@
+"""What the store's adapters announce after a change commits, carried by Pub/Sub and Cloud Tasks: the
+adapters of the `SessionEvents` and `SafetyOutbound` ports. Nothing here raises into a request: a lost
+announcement is repaired later (the sweep republishes a pending memory; the next message asks for a
+stats flush again; the inline safety verdict already stands without the deep pass)."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from backend import logs
+from backend.cloud.names import SAFETY_ASSESSMENTS_TOPIC, SESSION_ENDED_TOPIC, STATS_FLUSH_QUEUE
+from backend.cloud.pubsub import publish
+from backend.cloud.push import send_push
+from shared.models.sessions import Session
+from shared.safety.gateway import SafetyOutbound
+from shared.safety.levels import SafetyLevel
+from shared.sessions.ports import SessionEvents
+from shared.settings import Settings
+
+
+class CloudSessionEvents(SessionEvents):
+    """`ended` publishes `session.ended`; `messages_changed` plans one stats-flush task per interval.
+
+    The asks of one interval share one Cloud Task (a deterministic task id: Cloud Tasks refuses a second
+    task with the same id), so the session document is written at most about once per
+    `stats_flush_interval_seconds`, whatever the message rate or number of instances."""
+
+    def __init__(self, *, settings: Settings) -> None:
+        self.settings = settings
+        self._requested: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def ended(self, session: Session) -> None:
+        payload = {"type": "session.ended", "sessionId": session.id, "userId": session.user_id}
+        try:
+            publish(SESSION_ENDED_TOPIC, payload)
+        except Exception as exc:  # the session stays `pending`; the sweep publishes it again
+            logs.error("session.ended not published", sessionId=session.id, errorType=type(exc).__name__)
+
+    def messages_changed(self, session_id: str) -> None:
+        interval = self.settings.stats_flush_interval_seconds
+        bucket = math.floor(time.time() / interval) + 1
+        with self._lock:
+            if self._requested.get(session_id, -1) >= bucket:
+                return
+            self._requested[session_id] = bucket
+            if len(self._requested) > 10_000:
+                self._requested.clear()
+        _pool().submit(_enqueue_flush, session_id, bucket, interval)
+
+
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="stats-enqueue")
+
+
+def _enqueue_flush(session_id: str, bucket: int, interval: float) -> None:
+    from backend.cloud.tasks import enqueue
+
+    not_before = bucket * interval
+    try:
+        enqueue(
+            STATS_FLUSH_QUEUE,
+            {"sessionId": session_id, "notBefore": not_before},
+            task_id=f"stats-{session_id}-{bucket}",
+            schedule_time=datetime.fromtimestamp(not_before, UTC),
+        )
+    except Exception as exc:  # aggregates are recomputed by the next flush; never fail a message
+        logs.warning("stats flush not enqueued", sessionId=session_id, errorType=type(exc).__name__)
+
+
+class CloudSafetyOutbound(SafetyOutbound):
+    def assessment_requested(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:
+        payload = {
+            "sessionId": session.id,
+            "messageId": message_id,
+            "userId": session.user_id,
+            "inlineLevel": level.value,
+        }
+        try:
+            publish(SAFETY_ASSESSMENTS_TOPIC, payload)
+        except Exception as exc:  # the inline verdict already stands; the deep pass can only add to it
+            logs.error("safety assessment not published", sessionId=session.id, errorType=type(exc).__name__)
+
+    def push(self, *, token: str, title: str, body: str) -> None:
+        send_push(token, title=title, body=body)

@@ -1,0 +1,107 @@
+"""Recall for a returning user's first reply, and search over a user's memories: Firestore reads with the
+embedder injected (the offline MiniLM or OpenAI's, chosen by the composition root)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from backend import logs
+from backend.store import memories
+from backend.store.documents import SESSIONS
+from backend.store.messages import FirestoreMessageStore
+from shared.avatars import load_avatars, resolve_avatar
+from shared.memory.embedding import Embedder
+from shared.memory.recall import MemoryRecall, raw_turns_line, summary_line
+from shared.models.memory import MemoryHit
+from shared.models.sessions import Session
+from shared.settings import Settings
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client
+
+RECALL_LIMIT = 3
+
+
+class FirestoreMemorySearch:
+    """Semantic search over one user's own memories, best first."""
+
+    def __init__(self, *, db: Client, embedder: Callable[[], Embedder]) -> None:
+        self.db = db
+        self._embedder = embedder  # resolved per call: the model loads only where search is used
+
+    def search(self, *, user_id: str, query: str, limit: int) -> list[MemoryHit]:
+        embedder = self._embedder()
+        vector = embedder.embed([query])[0]
+        return memories.nearest(self.db, user_id=user_id, vector=vector, embedder=embedder, limit=limit)
+
+
+class FirestoreMemoryRecall(MemoryRecall):
+    """Nearest memories to the opening message, else the last summaries; raw turns for a pending one."""
+
+    def __init__(
+        self,
+        *,
+        db: Client,
+        settings: Settings,
+        messages: FirestoreMessageStore,
+        search: FirestoreMemorySearch,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.messages = messages
+        self.memory_search = search
+
+    def recall(self, *, session: Session, opening: str) -> list[str]:
+        try:
+            return self._recall(session, opening)
+        except Exception as exc:  # remembering is a nicety: the reply goes on without it
+            logs.warning("memory recall failed", sessionId=session.id, errorType=type(exc).__name__)
+            return []
+
+    def _recall(self, session: Session, opening: str) -> list[str]:
+        avatars = load_avatars(self.settings.avatars_file)
+        previous = memories.previous_sessions(
+            self.db, user_id=session.user_id, before=session, limit=RECALL_LIMIT
+        )
+        if not previous:
+            return []
+        lines: list[str] = []
+        latest = previous[0]
+        if latest.memory_status != "ready":
+            turns = self.messages.last_messages(latest.id, 12)
+            name = resolve_avatar(avatars, latest.avatar).name
+            if (
+                line := raw_turns_line(messages=turns, ended_at=latest.ended_at, avatar_name=name)
+            ) is not None:
+                lines.append(line)
+        hits: list[MemoryHit] = []
+        if opening.strip():
+            hits = self.memory_search.search(user_id=session.user_id, query=opening, limit=RECALL_LIMIT)
+        if hits:
+            for hit in hits:
+                name = resolve_avatar(avatars, hit.avatar).name
+                lines.append(
+                    summary_line(
+                        summary=hit.summary,
+                        next_steps=hit.next_steps,
+                        ended_at=hit.session_ended_at,
+                        avatar_name=name,
+                    )
+                )
+            return lines
+        for past in previous:
+            if past.memory_status == "ready" and past.summary:
+                name = resolve_avatar(avatars, past.avatar).name
+                line = summary_line(
+                    summary=past.summary, next_steps=past.next_steps, ended_at=past.ended_at, avatar_name=name
+                )
+                lines.append(line)
+        return lines
+
+    def keep(self, *, session_id: str, lines: list[str]) -> None:
+        from google.api_core.exceptions import NotFound
+
+        with contextlib.suppress(NotFound):
+            self.db.collection(SESSIONS).document(session_id).update({"recalledMemory": lines})
