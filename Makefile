@@ -44,6 +44,7 @@ dev: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache   # layer contracts: pyproject.toml [tool.importlinter]
 
 typecheck: install
 	$(VENV)/bin/mypy

@@ -30,9 +30,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.crisis import MAX_CHARS, URGENT, load  # noqa: E402
-from shared.conversation.analysis import tokenize  # noqa: E402
 from shared.safety import learned  # noqa: E402
 from shared.safety.screen import MODIFIER_SIGNALS, _screen  # noqa: E402
+from shared.text.analysis import tokenize  # noqa: E402
 
 Array = NDArray[np.float64]
 

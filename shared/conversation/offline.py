@@ -19,10 +19,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from shared.conversation.analysis import analyze, topic_phrase
 from shared.conversation.provider import AiProvider, ReplyChunk, ReplyRequest
 from shared.models.messages import SentimentLabel
 from shared.models.users import Avatar
+from shared.text.analysis import analyze, topic_phrase
 
 STYLES_FILE = Path(__file__).with_name("offline_styles.json")
 DEFAULT_STYLE = "default"

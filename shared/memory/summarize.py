@@ -6,7 +6,7 @@ messages) and returns a `SessionMemoryDraft`:
 - `summary`: 2-4 of the user's own sentences, chosen by centrality in a TF-IDF space (a sentence that
   shares the session's recurring vocabulary scores high; LexRank without the iteration), favouring
   sentences with feelings or topics, shown in their original order, at most ~600 characters.
-- `key_topics`: the topic ids of `shared.conversation.analysis` over the user's text, then the most
+- `key_topics`: the topic ids of `shared.text.analysis` over the user's text, then the most
   frequent content words, at most 5.
 - `detected_emotions`: emotion ids from `lexicon.json` (a negated keyword does not count), most
   mentioned first; if none matched, the average sentiment may still say "distressed" or "content".
@@ -30,9 +30,9 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import ConfigDict, Field
 
-from shared.conversation.analysis import PhraseIndex, analyze, load_topics, tokenize
 from shared.models.base import ApiModel
 from shared.models.messages import AI_SPEAKER, Message
+from shared.text.analysis import PhraseIndex, analyze, load_topics, tokenize
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.json")
 MODEL = "offline-extractive"

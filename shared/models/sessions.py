@@ -11,8 +11,7 @@ from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 
 from shared.models.base import ApiModel, Pagination
 from shared.models.safety import CrisisResources
-from shared.safety.levels import SafetyLevel
-from shared.sessions.statuses import SessionStatus
+from shared.models.vocabulary import SafetyLevel, SessionStatus
 
 MetadataValue = str | int | float | bool | None
 MAX_METADATA_KEYS = 20

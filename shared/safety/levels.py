@@ -3,31 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-from shared.conversation.analysis import Analysis
+from shared.models.vocabulary import SafetyLevel, highest
+from shared.text.analysis import Analysis
 
-
-class SafetyLevel(StrEnum):
-    NORMAL = "NORMAL"  # no risk cue
-    WATCH = "WATCH"  # wish to be dead, passive or ambiguous ideation
-    ELEVATED_CONCERN = "ELEVATED_CONCERN"  # active suicidal thoughts without method
-    HIGH_RISK = "HIGH_RISK"  # method, intent, plan, preparation or recent behaviour
-    SAFETY_MODE = "SAFETY_MODE"  # imminent danger
-
-    @property
-    def rank(self) -> int:
-        return _ORDER.index(self)
-
-    def at_least(self, other: SafetyLevel) -> bool:
-        return self.rank >= other.rank
-
-
-_ORDER = list(SafetyLevel)
-
-
-def highest(*levels: SafetyLevel) -> SafetyLevel:
-    return max(levels, key=lambda level: level.rank, default=SafetyLevel.NORMAL)
+__all__ = ["SafetyLevel", "Screening", "highest"]
 
 
 @dataclass(frozen=True)

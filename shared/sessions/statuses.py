@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from shared.errors import InvalidStateTransition
+from shared.models.vocabulary import SessionAction, SessionStatus
 
-
-class SessionStatus(StrEnum):
-    PENDING = "pending"
-    ACTIVE = "active"
-    PAUSED = "paused"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-    MISSED = "missed"
-
-
-class SessionAction(StrEnum):
-    START = "start"
-    PAUSE = "pause"
-    RESUME = "resume"
-    END = "end"
-    CANCEL = "cancel"
-    MISS = "miss"
+__all__ = ["LIVE", "TERMINAL", "SessionAction", "SessionStatus", "allowed_actions", "next_status"]
 
 
 _S = SessionStatus

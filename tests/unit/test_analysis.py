@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from shared.conversation.analysis import (
+from shared.text.analysis import (
     MAX_TOPICS,
     NEUTRAL_BAND,
     TOPICS_FILE,

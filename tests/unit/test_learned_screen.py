@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from shared.conversation.analysis import tokenize
 from shared.safety import learned
 from shared.safety.levels import SafetyLevel
 from shared.safety.screen import SIGNAL_ORDER, _screen, screen_message
+from shared.text.analysis import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,7 +42,7 @@ def test_weights_load_lazily_on_first_use() -> None:
 
 def test_score_is_deterministic_across_processes() -> None:
     code = (
-        "from shared.conversation.analysis import tokenize; from shared.safety import learned; "
+        "from shared.text.analysis import tokenize; from shared.safety import learned; "
         f"print(repr(learned.score(tokenize({IDEATION!r}), 'WATCH', ['wish_dead'])))"
     )
     outputs = {

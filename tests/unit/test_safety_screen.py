@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from shared.conversation.analysis import analyze
 from shared.safety.levels import SafetyLevel, Screening
 from shared.safety.screen import CONTEXT_WINDOW, SIGNAL_ORDER, _rule_table, screen_message, screen_reply
+from shared.text.analysis import analyze
 
 N, W, E, H, S = (
     SafetyLevel.NORMAL,

@@ -1,9 +1,17 @@
-"""The API's route tables, one module per resource group (one deployed function each)."""
+"""The API's route table: one module per resource, each route tagged with the deployed function (group)
+that serves it. The table drives dispatch and the OpenAPI document served from it."""
 
 from __future__ import annotations
 
 from backend.api import admin, chat, memory, messages, meta, safety, sessions, users
-from backend.http.routing import Route
+from backend.http.routing import API_PREFIX, Call, Response, Route
+
+
+def openapi(call: Call) -> Response:
+    from backend.http.openapi import build_openapi
+
+    return Response(body=build_openapi(ROUTES))
+
 
 ROUTES: tuple[Route, ...] = (
     *sessions.ROUTES,
@@ -14,6 +22,16 @@ ROUTES: tuple[Route, ...] = (
     *users.ROUTES,
     *admin.ROUTES,
     *meta.ROUTES,
+    Route(
+        "GET",
+        f"{API_PREFIX}/openapi.json",
+        openapi,
+        "This OpenAPI document",
+        meta.GROUP,
+        None,
+        access="public",
+        rate_limited=False,
+    ),
 )
 
 

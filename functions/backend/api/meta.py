@@ -56,13 +56,6 @@ def health(call: Call) -> Response:
     return Response(body=body.wire(), status=503 if overall == "unhealthy" else 200)
 
 
-def openapi(call: Call) -> Response:
-    from backend.api import ROUTES
-    from backend.http.openapi import build_openapi
-
-    return Response(body=build_openapi(ROUTES))
-
-
 ROUTES: tuple[Route, ...] = (
     Route(
         "GET",
@@ -81,16 +74,6 @@ ROUTES: tuple[Route, ...] = (
         "Health of Firestore, Pub/Sub and the AI provider",
         GROUP,
         HealthResponse,
-        access="public",
-        rate_limited=False,
-    ),
-    Route(
-        "GET",
-        f"{API_PREFIX}/openapi.json",
-        openapi,
-        "This OpenAPI document",
-        GROUP,
-        None,
         access="public",
         rate_limited=False,
     ),

@@ -1,7 +1,7 @@
 """Inline crisis screen: graded, C-SSRS-aligned risk levels for one user message (and its recent context),
 and an unsafe-content screen for AI replies.
 
-Method (docs/safety-screen.md): one tokenisation (`shared.conversation.analysis.tokenize`), from which the
+Method (docs/safety-screen.md): one tokenisation (`shared.text.analysis.tokenize`), from which the
 same pass also derives sentiment and topics. Each sentence that holds a risk word is matched against
 token-level rules (`_rule_table`); every hit becomes a *mention* with a signal, a base level and a reliability.
 Then each mention is qualified by its surroundings:

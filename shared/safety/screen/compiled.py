@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from shared.conversation.analysis import PhraseIndex, tokenize
 from shared.safety.screen.idioms import _IDIOM_NEEDS, _IDIOMS
 from shared.safety.screen.rule_parts import _Rule
 from shared.safety.screen.rules import _rule_table
 from shared.safety.screen.time_markers import _HYPERBOLE_RE, _PAST_RE, _RECENT_RE, _RECOVERED_RE, _TIME_NOW_RE
+from shared.text.analysis import PhraseIndex, tokenize
 
 
 @dataclass(frozen=True)

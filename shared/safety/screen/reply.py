@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from shared.conversation.analysis import analyze_tokens
 from shared.safety.levels import Screening
 from shared.safety.screen.sentences import _sentence_string, _sentences
 from shared.safety.screen.signals import _E, _H, _LEVELS, _N, _bounded, _ordered
+from shared.text.analysis import analyze_tokens
 
 # Patterns are words separated by single spaces, matched on whole tokens.
 _REPLY_RULES: tuple[tuple[str, str, int, float, str], ...] = (

@@ -9,12 +9,12 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shared.conversation.analysis import Analysis, analyze_tokens
 from shared.models.messages import Sentiment
 from shared.safety.screen.compiled import _compiled
 from shared.safety.screen.idioms import _IDIOM_NEEDS
 from shared.safety.screen.sentence_scan import _Mention, _scan_sentence
 from shared.safety.screen.sentences import _padded, _Sentence, _sentences
+from shared.text.analysis import Analysis, analyze_tokens
 
 _NO_ANALYSIS = Analysis(sentiment=Sentiment(label="neutral", score=0.0), topics=[])
 

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from shared.conversation.analysis import tokenize
 from shared.safety.screen.wordlists import _LAUGH_EMOJI, _QUOTE_CHARS, _SENTENCE_END
+from shared.text.analysis import tokenize
 
 
 class _Sentence(NamedTuple):

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from shared.conversation.analysis import tokenize
 from shared.safety import learned as _learned
 from shared.safety.levels import Screening
 from shared.safety.screen.scanning import _CACHE_LIMIT, _scan, _scan_context
 from shared.safety.screen.signals import _DISCOUNTING, _E, _H, _LEVELS, _N, _W, _ordered
 from shared.safety.screen.verdict import _decide, _own_open, _Verdict
+from shared.text.analysis import tokenize
 
 CONTEXT_WINDOW = 5
 """How many of the most recent earlier user messages the screen looks at."""

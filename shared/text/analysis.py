@@ -16,13 +16,24 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
 from shared.models.messages import Sentiment, SentimentLabel
+from shared.text.tokens import CLAUSE_MARKS, WORD_PATTERN, PhraseIndex, PhraseMatch, tokenize
+
+__all__ = [
+    "CLAUSE_MARKS",
+    "Analysis",
+    "PhraseIndex",
+    "PhraseMatch",
+    "Topic",
+    "analyze",
+    "analyze_tokens",
+    "tokenize",
+]
 
 TOPICS_FILE = Path(__file__).with_name("topics.json")
 MAX_TOPICS = 3
@@ -35,7 +46,6 @@ _NEGATION_WINDOW = 3
 _BUT_BEFORE, _BUT_AFTER = 0.5, 1.5
 _EXCLAMATION_BOOST = 0.29
 _SHOUT_SCALE = 1.25
-CLAUSE_MARKS = frozenset(".!?;:,")
 """Single-character tokens that `tokenize` keeps because they end a clause (and a negation's scope)."""
 _SENTENCE_MARKS = frozenset(".!?;")
 
@@ -110,7 +120,6 @@ _COULD_NEGATORS = frozenset({"couldn't", "couldnt"})
 _HEDGES = frozenset({"kind", "sort"})
 # fmt: on
 
-_WORD_PATTERN = r"\w+(?:['\-]\w+)*|[.!?;:,]"
 _SHOUT_PATTERN = r"[A-Z][A-Z']+"  # no \b: much faster, and a partial hit only counts if it is a lexicon word
 _EMOTICONS_POSITIVE = (":)", ":-)", ":D", ":-D", "<3", "🙂", "😊", "😀", "😁", "😄", "❤", "👍", "🥰")
 _EMOTICONS_NEGATIVE = (":(", ":-(", ":'(", "😢", "😭", "😞", "😔", "☹", "🙁", "💔", "😡")
@@ -145,16 +154,10 @@ def analyze_tokens(tokens: Sequence[str], text: str) -> Analysis:
 def _regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     emoticons = sorted(_EMOTICONS_POSITIVE + _EMOTICONS_NEGATIVE, key=len, reverse=True)
     return (
-        re.compile(_WORD_PATTERN),
+        re.compile(WORD_PATTERN),
         re.compile(_SHOUT_PATTERN),
         re.compile("|".join(re.escape(e) for e in emoticons)),
     )
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case words (keeping inner apostrophes and hyphens: "don't", "self-care") and the clause
-    marks in `CLAUSE_MARKS` as one-character tokens. Curly apostrophes count as straight ones."""
-    return _regexes()[0].findall(text.replace("\u2019", "'").lower())
 
 
 # -- sentiment -------------------------------------------------------------------------------------
@@ -259,78 +262,6 @@ def sentiment_label(score: float) -> SentimentLabel:
 
 
 # -- keywords and topics ---------------------------------------------------------------------------
-
-_Element = tuple[str, bool]  # (word or prefix, is_prefix)
-_Phrase = tuple[tuple[_Element, ...], str]  # (elements, label)
-
-
-class PhraseMatch(NamedTuple):
-    label: str
-    start: int
-    length: int
-
-
-class PhraseIndex:
-    """Whole-word matching of many keywords over `tokenize` output, in one pass.
-
-    A keyword is one or more words; a trailing `*` on a word matches any word with that prefix
-    ("anxi*"). At each position the longest keyword wins and its words are consumed, so
-    "working out" (self-care) hides "working" (work). Keywords never match across clause marks.
-    """
-
-    _CACHE_LIMIT = 50_000
-
-    def __init__(self, keywords: Mapping[str, Iterable[str]]) -> None:
-        self._by_word: dict[str, list[_Phrase]] = {}
-        self._by_prefix: dict[str, list[_Phrase]] = {}
-        for label, words in keywords.items():
-            for keyword in words:
-                elements = tuple((p.rstrip("*"), p.endswith("*")) for p in keyword.lower().split())
-                first, is_prefix = elements[0]
-                index = self._by_prefix if is_prefix else self._by_word
-                index.setdefault(first, []).append((elements, label))
-        self._prefix_lengths = sorted({len(p) for p in self._by_prefix}, reverse=True)
-        # Candidate keywords by first word, for every word seen (most have none). Replaced, never
-        # mutated in place, when full, so a concurrent `find` keeps a consistent dict.
-        self._candidates: dict[str, tuple[_Phrase, ...]] = {}
-
-    def _first(self, word: str) -> tuple[_Phrase, ...]:
-        phrases = list(self._by_word.get(word, ()))
-        for n in self._prefix_lengths:
-            if n <= len(word):
-                phrases.extend(self._by_prefix.get(word[:n], ()))
-        return tuple(sorted(phrases, key=lambda p: -len(p[0])))
-
-    def find(self, tokens: Sequence[str]) -> list[PhraseMatch]:
-        candidates = self._candidates
-        unseen = set(tokens).difference(candidates)
-        if unseen:
-            if len(candidates) + len(unseen) > self._CACHE_LIMIT:
-                candidates = self._candidates = {}
-                unseen = set(tokens)
-            for word in unseen:
-                candidates[word] = self._first(word)
-        matches: list[PhraseMatch] = []
-        n = len(tokens)
-        free = 0  # first position not consumed by an earlier match
-        for i in [i for i, word in enumerate(tokens) if candidates[word]]:
-            if i < free:
-                continue
-            for elements, label in candidates[tokens[i]]:
-                size = len(elements)
-                if size == 1 or (i + size <= n and _matches_rest(tokens, i, elements)):
-                    matches.append(PhraseMatch(label, i, size))
-                    free = i + size
-                    break
-        return matches
-
-
-def _matches_rest(tokens: Sequence[str], i: int, elements: tuple[_Element, ...]) -> bool:
-    for k in range(1, len(elements)):
-        part, is_prefix = elements[k]
-        if not (tokens[i + k].startswith(part) if is_prefix else tokens[i + k] == part):
-            return False
-    return True
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,1 @@
+"""Text analysis below every feature: tokens and phrase matching, sentiment and topics."""
