@@ -4,7 +4,7 @@ Counted by instrumenting the gRPC API of the client the backend uses (bench/inst
 read and write the in-process turn path makes (session load, message create, context query, reply
 save, typing flag). The aggregate flush runs in the task function (another process, not
 instrumented here): the benchmark counts the flush tasks this process actually enqueued and adds
-their documented cost from backend/stats.flush: 1 aggregation read (count/sum/avg over fewer than
+their documented cost from backend/triggers/stats.flush: 1 aggregation read (count/sum/avg over fewer than
 1000 messages) + 1 query read (newest message) + 1 write (session aggregates) each.
 
 Two paces: back to back, and 1.2 s apart (a person typing). At 1.2 s the per-instance caches
@@ -110,7 +110,7 @@ def _print(result: dict[str, Any]) -> None:
     cfg = ", ".join(f"{name}={value:g}" for name, value in result["settings"].items())
     print(f"  settings: {cfg}")
     print(
-        "  flush cost per task (backend/stats.flush, runs in the task function, not instrumented here): "
+        "  flush cost per task (backend/triggers/stats.flush, runs in the task function, not instrumented here): "
         "1 aggregation read + 1 query read + 1 write"
     )
 

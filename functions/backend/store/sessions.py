@@ -164,21 +164,12 @@ class FirestoreSessionService(SessionService):
         scheduled_at: datetime,
         idempotency: Idempotency | None = None,
     ) -> Session:
-        from google.cloud import firestore
-
-        @firestore.transactional
-        def run(transaction: Transaction) -> tuple[Session | None, Session]:
-            if (replayed := self._replay(transaction, user_id, idempotency)) is not None:
-                return replayed, replayed
-            session = self._owned(self._load(session_id, transaction), user_id)
-            now = utcnow()
-            change = reschedule(
+        def decide(session: Session, transaction: Transaction, now: datetime) -> Change:
+            return reschedule(
                 session=session, scheduled_at=scheduled_at, actor=user_id, now=now, rules=self.rules
             )
-            return session, self._write(transaction, user_id, change, idempotency, now)
 
-        before, after = cast("tuple[Session | None, Session]", run(self.db.transaction()))
-        return self._planned(before, after)
+        return self._transition(user_id, session_id, idempotency, decide)
 
     def get(self, *, user_id: str, session_id: str, is_admin: bool = False) -> Session:
         return self._owned(self._load(session_id), user_id, is_admin)
@@ -216,16 +207,9 @@ class FirestoreSessionService(SessionService):
         user_rating: int | None = None,
         idempotency: Idempotency | None = None,
     ) -> Session:
-        from google.cloud import firestore
-
-        @firestore.transactional
-        def run(transaction: Transaction) -> tuple[Session | None, Session]:
-            if (replayed := self._replay(transaction, user_id, idempotency)) is not None:
-                return replayed, replayed
-            session = self._owned(self._load(session_id, transaction), user_id)
-            now = utcnow()
+        def decide(session: Session, transaction: Transaction, now: datetime) -> Change:
             # Every action of a live session charges it up to now, so it reads the balance too.
-            change = metered_action(
+            return metered_action(
                 session=session,
                 user=self._read_user(session.user_id, now, transaction),
                 action=action,
@@ -236,6 +220,27 @@ class FirestoreSessionService(SessionService):
                 reason=reason,
                 user_rating=user_rating,
             )
+
+        return self._transition(user_id, session_id, idempotency, decide)
+
+    def _transition(
+        self,
+        user_id: str,
+        session_id: str,
+        idempotency: Idempotency | None,
+        decide: Callable[[Session, Transaction, datetime], Change],
+    ) -> Session:
+        """One transaction over an existing session: replay an idempotent retry, else check ownership,
+        `decide` the change and write it; then plan its timers and announce an end."""
+        from google.cloud import firestore
+
+        @firestore.transactional
+        def run(transaction: Transaction) -> tuple[Session | None, Session]:
+            if (replayed := self._replay(transaction, user_id, idempotency)) is not None:
+                return replayed, replayed
+            session = self._owned(self._load(session_id, transaction), user_id)
+            now = utcnow()
+            change = decide(session, transaction, now)
             return session, self._write(transaction, session.user_id, change, idempotency, now)
 
         before, after = cast("tuple[Session | None, Session]", run(self.db.transaction()))
