@@ -12,6 +12,7 @@ from google.api_core import exceptions as google_errors
 
 from backend.http.dispatch import dispatch
 from backend.http.routing import Call, Response, Route
+from backend.store.errors import translated
 from shared.errors import NotFound
 from shared.models.base import ApiModel, EmptyRequest
 from shared.models.sessions import ListSessionsQuery, StartSessionRequest
@@ -21,7 +22,9 @@ SECRET = "please-never-echo-this-text"
 UNAVAILABLE = google_errors.ServiceUnavailable("backend down")  # type: ignore[no-untyped-call]
 DEADLINE = google_errors.DeadlineExceeded("slow")  # type: ignore[no-untyped-call]
 ABORTED = google_errors.Aborted("contention")  # type: ignore[no-untyped-call]
+# What the client library raises when a transaction's attempts run out: a ValueError from the last Aborted.
 EXHAUSTED = ValueError("Failed to commit transaction in 5 attempts.")
+EXHAUSTED.__cause__ = ABORTED
 
 
 class Echo(ApiModel):
@@ -44,6 +47,9 @@ class Recorder:
 
 
 def raising(exc: Exception) -> Callable[[Call], Echo]:
+    """A handler whose store adapter fails with `exc` (adapters translate Firestore's errors)."""
+
+    @translated
     def handler(call: Call) -> Echo:
         raise exc
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from backend import logs
+from backend.cloud.accounts import ensure_account_exists
 from backend.http.routing import API_PREFIX, Call, Route
 from backend.wiring import accounts, crisis_alerts, session_service
 from shared.errors import (
@@ -76,7 +78,6 @@ def stats(call: Call) -> AdminStatsResponse:
 def erase_user_data(call: Call) -> EraseResponse:
     """The same erase as `DELETE /user/data`, for users without an account of their own (apps that know
     them by email, through a trusted server) or on a request received by the operator."""
-    from backend import logs
 
     user_id = call.params["userId"]
     deleted, alerts, contact_alerts = accounts().erase(user_id)
@@ -86,8 +87,6 @@ def erase_user_data(call: Call) -> EraseResponse:
 
 def grant(call: Call) -> GrantCreditsResponse:
     """Add (or, negative, remove) credits with a ledger entry; live sessions get their new end."""
-    from backend import logs
-    from backend.cloud.accounts import ensure_account_exists
 
     body: GrantCreditsRequest = call.body
     user_id = call.params["uid"]

@@ -6,16 +6,16 @@ import hashlib
 from datetime import UTC, datetime
 
 from backend.http.routing import API_PREFIX, Call, Route
+from backend.wiring import ai_provider, safety_gateway
 from shared.models.chat import ChatRequest, ChatResponse
+from shared.safety.escalation import ALERT_FROM
+from shared.safety.levels import SafetyLevel
+from shared.settings import get_settings
 
 
 def chat(call: Call) -> ChatResponse:
     """A crisis raises an alert even without a session: the screen's verdict decides, as on the session path."""
-    from backend.wiring import ai_provider, safety_gateway
     from shared.conversation.stateless import chat_once
-    from shared.safety.escalation import ALERT_FROM
-    from shared.safety.levels import SafetyLevel
-    from shared.settings import get_settings
 
     body: ChatRequest = call.body
     response = chat_once(request=body, provider=ai_provider(), settings=get_settings())

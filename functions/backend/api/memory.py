@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from backend.api.acting import session_owner
 from backend.http.routing import API_PREFIX, Call, Response, Route
-from backend.wiring import session_service
+from backend.wiring import memory_search, session_service
 from shared.errors import InvalidStateTransition, NotFound
 from shared.models.memory import (
     MemorySearchQuery,
@@ -44,7 +44,6 @@ def summary(call: Call) -> SessionSummaryResponse | Response:
 
 
 def search(call: Call) -> MemorySearchResponse:
-    from backend.wiring import memory_search
 
     query: MemorySearchQuery = call.query
     return MemorySearchResponse(

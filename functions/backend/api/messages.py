@@ -5,8 +5,10 @@ from __future__ import annotations
 from backend.api.acting import session_owner
 from backend.http.routing import API_PREFIX, Call, Response, Route
 from backend.wiring import conversation_service, message_store, session_service
+from shared.avatars import load_avatars, resolve_avatar
 from shared.errors import InvalidStateTransition, NotFound
 from shared.export import CONTENT_TYPES, export_filename
+from shared.export.csv_export import transcript_csv
 from shared.models.messages import (
     ExportQuery,
     PostMessageRequest,
@@ -16,6 +18,7 @@ from shared.models.messages import (
     TranscriptQuery,
     TranscriptResponse,
 )
+from shared.settings import get_settings
 
 GROUP = "sessions"
 BASE = f"{API_PREFIX}/sessions/{{sessionId}}"
@@ -56,10 +59,7 @@ def transcript(call: Call) -> TranscriptResponse:
 
 
 def export(call: Call) -> Response:
-    from shared.avatars import load_avatars, resolve_avatar
-    from shared.export.csv_export import transcript_csv
     from shared.export.pdf_export import transcript_pdf
-    from shared.settings import get_settings
 
     session = session_service().get(user_id=session_owner(call), session_id=call.params["sessionId"])
     fmt = call.query.format

@@ -9,6 +9,7 @@ from shared.errors import NotFound
 from shared.models.base import EmptyRequest
 from shared.models.safety import ScreenRequest, ScreenResponse, SessionSafetyResponse
 from shared.safety.screen import screen_message
+from shared.settings import get_settings
 
 
 def screen(call: Call) -> ScreenResponse:
@@ -20,7 +21,6 @@ def screen(call: Call) -> ScreenResponse:
 
 def analyze_session(call: Call) -> SessionSafetyResponse:
     """Screen the session's recent user messages as one window; raise the session's level if needed."""
-    from shared.settings import get_settings
 
     session = session_service().get(user_id=call.uid, session_id=call.params["sessionId"])
     window = max(1, get_settings().safety_context_messages + 1)

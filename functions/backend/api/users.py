@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from backend import logs
 from backend.http.routing import API_PREFIX, Call, Route
 from backend.wiring import accounts, session_service
+from shared.clock import utcnow
 from shared.errors import Conflict
 from shared.models.safety import TrustedContactsRequest, TrustedContactsResponse
 from shared.models.userdata import (
@@ -60,7 +62,6 @@ def get_live_sessions(call: Call) -> LiveSessionsResponse:
 
 
 def export_data(call: Call) -> UserExportResponse:
-    from shared.clock import utcnow
 
     return UserExportResponse(export=accounts().export(call.uid), exported_at=utcnow())
 
@@ -68,7 +69,6 @@ def export_data(call: Call) -> UserExportResponse:
 def erase_data(call: Call) -> EraseResponse:
     """GDPR erase (docs/data-model.md). Idempotent by itself: a repeat finds nothing and answers zeros.
     An Idempotency-Key is accepted but no record of it is kept (it would be data about the user)."""
-    from backend import logs
 
     deleted, alerts, contact_alerts = accounts().erase(call.uid)
     logs.info("user data erased", userId=call.uid, documents=deleted.total(), anonymisedAlerts=alerts)

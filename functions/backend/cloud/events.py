@@ -16,6 +16,7 @@ from backend import logs
 from backend.cloud.names import SAFETY_ASSESSMENTS_TOPIC, SESSION_ENDED_TOPIC, STATS_FLUSH_QUEUE
 from backend.cloud.pubsub import publish
 from backend.cloud.push import send_push
+from backend.cloud.tasks import enqueue
 from shared.models.sessions import Session
 from shared.safety.gateway import SafetyOutbound
 from shared.safety.levels import SafetyLevel
@@ -60,7 +61,6 @@ def _pool() -> ThreadPoolExecutor:
 
 
 def _enqueue_flush(session_id: str, bucket: int, interval: float) -> None:
-    from backend.cloud.tasks import enqueue
 
     not_before = bucket * interval
     try:

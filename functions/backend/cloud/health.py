@@ -4,6 +4,7 @@ answered, or a detail when an offline default stands in; a failure raises (the c
 from __future__ import annotations
 
 from backend.cloud.clients import firestore_client
+from shared.memory.embedding import find_model_dir
 from shared.settings import get_settings
 
 CHECK_TIMEOUT_SECONDS = 3.0
@@ -40,7 +41,6 @@ def memory() -> str | None:
     settings = get_settings()
     if settings.openai_api_key or settings.openai_base_url:
         return None
-    from shared.memory.embedding import find_model_dir
 
     find_model_dir()  # raises (→ down) when the bundled model is missing
     return (

@@ -4,12 +4,11 @@ raises, because the notification document is the record and a push is best effor
 from __future__ import annotations
 
 from backend import logs
+from backend.cloud.clients import emulated, firebase_app
 
 
 def send_push(token: str, *, title: str, body: str, data: dict[str, str] | None = None) -> bool:
     from firebase_admin import messaging
-
-    from backend.cloud.clients import emulated, firebase_app
 
     message = messaging.Message(
         token=token, notification=messaging.Notification(title=title, body=body), data=data or {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from backend.cloud.clients import firebase_app
+from backend.cloud.clients import emulated, firebase_app
 
 
 def enqueue(
@@ -37,7 +37,6 @@ def enqueue(
         # With an explicit task id, firebase-admin strips a leading "/" from the name the Tasks
         # emulator echoes, which the emulator does not send, and fails to parse it after the task
         # was enqueued. Only that exact case counts as success.
-        from backend.cloud.clients import emulated
 
         if emulated() and str(exc) == "Invalid resource name format.":
             return True

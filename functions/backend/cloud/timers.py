@@ -23,7 +23,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backend import logs
+from backend.cloud.clients import emulated
 from backend.cloud.names import MISSED_QUEUE, REMINDER_QUEUE, SESSION_TIMER_QUEUE
+from backend.cloud.tasks import enqueue
 from shared.clock import utcnow
 from shared.models.sessions import Session
 from shared.sessions.metering import TimerKind, timers_for
@@ -60,7 +62,6 @@ def missed_task_id(session_id: str, scheduled_epoch: int, revision: int) -> str:
 
 def schedule_task(function: str, data: dict[str, Any], *, task_id: str, due: datetime) -> bool:
     """Enqueue `data` for `function` to run at `due`; False when this task id was already planned."""
-    from backend.cloud.tasks import enqueue
 
     now = utcnow()
     not_before = min(due, now + MAX_SCHEDULE_AHEAD)
@@ -95,7 +96,6 @@ def _no_task_queue() -> bool:
     """On the emulators without the Tasks emulator's address (the ops CLI in a plain shell) there is no
     queue to plan on: skip, instead of trying the real Cloud Tasks API offline. The functions emulator
     always sets it for the functions."""
-    from backend.cloud.clients import emulated
 
     return emulated() and not os.environ.get("CLOUD_TASKS_EMULATOR_HOST")
 

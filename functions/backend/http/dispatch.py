@@ -18,10 +18,9 @@ from pydantic import BaseModel, ValidationError
 from backend import logs
 from backend.http.auth import authenticate
 from backend.http.routing import Call, Principal, Response, Route
+from backend.wiring import rate_limiter
 from shared.errors import (
     ApiError,
-    Conflict,
-    DependencyUnavailable,
     MalformedJson,
     MethodNotAllowed,
     NotFound,
@@ -134,23 +133,6 @@ def _call(route: Route, params: dict[str, str], principal: Principal | None, req
     )
 
 
-def _as_api_error(exc: Exception) -> ApiError | None:
-    from google.api_core import exceptions as google_errors
-
-    if isinstance(exc, ApiError):
-        return exc
-    # A transaction that lost every retry to concurrent writers: the request conflicted, it did not fail.
-    if isinstance(exc, google_errors.Aborted) or (
-        isinstance(exc, ValueError) and str(exc).startswith("Failed to commit transaction in")
-    ):
-        return Conflict("The resource was changed by a concurrent request; retry.")
-    if isinstance(
-        exc, (google_errors.ServiceUnavailable, google_errors.DeadlineExceeded, google_errors.RetryError)
-    ):
-        return DependencyUnavailable()
-    return None
-
-
 def _where(exc: BaseException) -> str:
     """file:line of the innermost frame: enough to debug, without the message (which may hold content)."""
     import traceback
@@ -160,7 +142,6 @@ def _where(exc: BaseException) -> str:
 
 
 def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
-    from backend.wiring import rate_limiter
 
     started = time.perf_counter()
     request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
@@ -182,7 +163,7 @@ def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
         else:
             status, body = route.status, result.wire()
     except Exception as exc:  # every failure leaves through the same envelope
-        api_error = _as_api_error(exc)
+        api_error = exc if isinstance(exc, ApiError) else None
         if api_error is None:
             logs.error(
                 "unhandled error", requestId=request_id, errorType=type(exc).__name__, where=_where(exc)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backend.store import credits, erasure, userdata, users
+from backend.store.documents import SESSIONS
+from backend.store.errors import translate_errors
 from shared.models.safety import TrustedContact
 from shared.models.sessions import Session
 from shared.models.userdata import (
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from google.cloud.firestore import Client
 
 
+@translate_errors
 class FirestoreAccounts:
     def __init__(self, *, db: Client, settings: Settings, timers: SessionTimers) -> None:
         self.db = db
@@ -86,7 +89,6 @@ class FirestoreAccounts:
 
     def session_owner(self, session_id: str) -> str | None:
         """The owner of a session, or None when there is no such session (one field read)."""
-        from backend.store.documents import SESSIONS
 
         snapshot = self.db.collection(SESSIONS).document(session_id).get(["userId"])
         return str(snapshot.get("userId")) if snapshot.exists else None

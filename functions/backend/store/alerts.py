@@ -8,16 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 from backend.store import cache
 from backend.store.documents import EVENTS, SESSIONS, from_document, to_document
+from backend.store.errors import translate_errors
 from backend.store.safety import CRISIS_ALERTS
 from shared.clock import utcnow
-from shared.errors import NotFound
+from shared.errors import InvalidStateTransition, NotFound
 from shared.models.safety import CrisisAlert
 from shared.models.sessions import Session
+from shared.safety.escalation import clear
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, Transaction
 
 
+@translate_errors
 class FirestoreCrisisAlerts:
     def __init__(self, *, db: Client) -> None:
         self.db = db
@@ -51,8 +54,6 @@ def list_alerts(db: Client, *, status: str | None, limit: int) -> list[CrisisAle
 def _alert_transition(db: Client, alert_id: str, *, to: str, admin_uid: str, note: str | None) -> CrisisAlert:
     from google.cloud import firestore
 
-    from shared.errors import InvalidStateTransition
-
     allowed = {"acknowledged": ("active",), "resolved": ("active", "acknowledged")}[to]
     ref = db.collection(CRISIS_ALERTS).document(alert_id)
 
@@ -82,8 +83,6 @@ def _alert_transition(db: Client, alert_id: str, *, to: str, admin_uid: str, not
 
 def clear_session_safety(db: Client, session_id: str, *, admin_uid: str, note: str) -> Session:
     from google.cloud import firestore
-
-    from shared.safety.escalation import clear
 
     ref = db.collection(SESSIONS).document(session_id)
 

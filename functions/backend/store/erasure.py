@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from backend.store import cache
 from backend.store.documents import SESSIONS, USERS, from_document
 from backend.store.safety import ASSESSMENTS, CONTACT_OUTBOX, CRISIS_ALERTS, NOTIFICATIONS
+from backend.store.users import ERASED_ACCOUNTS, erased_account_key
 from shared.clock import utcnow
 from shared.errors import Conflict
 from shared.models.userdata import ErasedCounts
@@ -130,7 +131,6 @@ def erase_user(db: Client, uid: str) -> tuple[ErasedCounts, int, int]:
 def _keep_balance(db: Client, uid: str, user: Any) -> None:
     """The balance outlives the erase under a hash of the uid (backend/store/users.py), so erasing is
     not a way to be granted the starting credits again. No other field is kept."""
-    from backend.store.users import ERASED_ACCOUNTS, erased_account_key
 
     remaining = int((user.to_dict() or {}).get("credits", {}).get("remaining", 0))
     db.collection(ERASED_ACCOUNTS).document(erased_account_key(uid)).set(

@@ -8,10 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from backend.store import cache
 from backend.store.documents import SESSIONS, from_document, to_document
+from backend.store.errors import translate_errors
+from backend.store.metering import charge
+from shared.clock import utcnow
 from shared.conversation.provider import ChatTurn
 from shared.conversation.turns import MessageStore
 from shared.models.messages import Message
 from shared.models.sessions import Session
+from shared.sessions.metering import charge_due
 from shared.sessions.ports import NoEvents, SessionEvents
 from shared.settings import Settings
 
@@ -22,6 +26,7 @@ MESSAGES = "messages"
 PROMPTS = "prompts"  # only with SESSIONS_RECORD_PROMPTS (tests)
 
 
+@translate_errors
 class FirestoreMessageStore(MessageStore):
     def __init__(self, *, db: Client, settings: Settings, events: SessionEvents | None = None) -> None:
         self.db = db
@@ -87,7 +92,6 @@ class FirestoreMessageStore(MessageStore):
         cache.remember(message)
 
     def record_prompt(self, session_id: str, reply_id: str, prompt: list[ChatTurn], model: str) -> None:
-        from shared.clock import utcnow
 
         turns = [{"role": turn.role, "content": turn.content} for turn in prompt]
         self._session_ref(session_id).collection(PROMPTS).document(reply_id).set(
@@ -95,9 +99,6 @@ class FirestoreMessageStore(MessageStore):
         )
 
     def meter(self, session: Session) -> Session:
-        from backend.store.metering import charge
-        from shared.clock import utcnow
-        from shared.sessions.metering import charge_due
 
         if not charge_due(session, utcnow()):  # the usual case: no transaction, no extra read
             return session

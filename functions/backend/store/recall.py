@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from backend import logs
 from backend.store import memories
 from backend.store.documents import SESSIONS
+from backend.store.errors import translate_errors
 from backend.store.messages import FirestoreMessageStore
 from shared.avatars import load_avatars, resolve_avatar
 from shared.memory.embedding import Embedder
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 RECALL_LIMIT = 3
 
 
+@translate_errors
 class FirestoreMemorySearch:
     """Semantic search over one user's own memories, best first."""
 
@@ -37,6 +39,7 @@ class FirestoreMemorySearch:
         return memories.nearest(self.db, user_id=user_id, vector=vector, embedder=embedder, limit=limit)
 
 
+@translate_errors
 class FirestoreMemoryRecall(MemoryRecall):
     """Nearest memories to the opening message, else the last summaries; raw turns for a pending one."""
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, cast
 from backend import logs
 from backend.store import cache
 from backend.store.documents import EVENTS, SESSIONS, USERS, from_document, to_document
+from backend.store.errors import translate_errors
 from backend.store.users import read_user
 from shared.clock import utcnow
 from shared.errors import NotFound
@@ -31,6 +32,7 @@ NOTIFICATIONS = "notifications"
 CONTACT_OUTBOX = "trustedContactNotifications"
 
 
+@translate_errors
 class FirestoreSafetyGateway(SafetyGateway):
     def __init__(self, *, db: Client, settings: Settings, outbound: SafetyOutbound | None = None) -> None:
         self.db = db

@@ -14,6 +14,7 @@ from backend.store.documents import (
     USERS,
     from_document,
 )
+from backend.store.errors import translate_errors
 from backend.store.users import user_from_snapshot
 from backend.store.writes import write_change
 from shared.clock import utcnow
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, Transaction
 
 
+@translate_errors
 class FirestoreSessionService(SessionService):
     def __init__(
         self,

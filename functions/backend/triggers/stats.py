@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backend import wiring
-from backend.store.documents import SESSIONS
+from backend.store.documents import SESSIONS, from_document
+from shared.memory.rolling import plan_roll, roll
+from shared.models.messages import Message
 from shared.settings import get_settings
 
 MAX_WAIT_SECONDS = 5.0
@@ -58,10 +60,6 @@ def _roll(session_ref: Any, message_count: int) -> dict[str, Any] | None:
     """Fold the messages that left the reply context into the rolling summary, when a roll is due
     (shared/memory/rolling.py). Reads the session only for sessions longer than the window."""
     from google.cloud.firestore import FieldFilter
-
-    from backend.store.documents import from_document
-    from shared.memory.rolling import plan_roll, roll
-    from shared.models.messages import Message
 
     settings = get_settings()
     window, every = settings.context_messages, settings.rolling_summary_every
