@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from backend import logs
+from backend.cloud import tasks
 from backend.cloud.names import SAFETY_ASSESSMENTS_TOPIC, SESSION_ENDED_TOPIC, STATS_FLUSH_QUEUE
 from backend.cloud.pubsub import publish
 from backend.cloud.push import send_push
-from backend.cloud.tasks import enqueue
 from shared.models.sessions import Session
 from shared.safety.gateway import SafetyOutbound
 from shared.safety.levels import SafetyLevel
@@ -64,7 +64,7 @@ def _enqueue_flush(session_id: str, bucket: int, interval: float) -> None:
 
     not_before = bucket * interval
     try:
-        enqueue(
+        tasks.enqueue(
             STATS_FLUSH_QUEUE,
             {"sessionId": session_id, "notBefore": not_before},
             task_id=f"stats-{session_id}-{bucket}",

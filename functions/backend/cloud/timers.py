@@ -23,9 +23,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backend import logs
+from backend.cloud import tasks
 from backend.cloud.clients import emulated
 from backend.cloud.names import MISSED_QUEUE, REMINDER_QUEUE, SESSION_TIMER_QUEUE
-from backend.cloud.tasks import enqueue
 from shared.clock import utcnow
 from shared.models.sessions import Session
 from shared.sessions.metering import TimerKind, timers_for
@@ -66,7 +66,7 @@ def schedule_task(function: str, data: dict[str, Any], *, task_id: str, due: dat
     now = utcnow()
     not_before = min(due, now + MAX_SCHEDULE_AHEAD)
     payload = {**data, "taskId": task_id, "dueAt": due.timestamp(), "notBefore": not_before.timestamp()}
-    return enqueue(function, payload, task_id=task_id, schedule_time=not_before.astimezone(UTC))
+    return tasks.enqueue(function, payload, task_id=task_id, schedule_time=not_before.astimezone(UTC))
 
 
 def wait_until_due(function: str, data: dict[str, Any], *, is_stale: Callable[[], bool]) -> bool:
