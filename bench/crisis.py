@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 import sys
 import time
@@ -37,7 +38,22 @@ from shared.safety.levels import SafetyLevel
 from shared.safety.screen import _screen, screen_message
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "benchmarks" / "crisis" / "cssrs_reddit_500.csv"
+_DATA_PATH = Path("shared") / "benchmarks" / "crisis" / "cssrs_reddit_500.csv"
+
+
+def _find_data() -> Path:
+    """The dataset next to the repository or next to one of its parents (a worktree sits deeper);
+    `CRISIS_BENCHMARK_CSV` overrides."""
+    override = os.environ.get("CRISIS_BENCHMARK_CSV")
+    if override:
+        return Path(override)
+    for parent in REPO.parents:
+        if (parent / _DATA_PATH).exists():
+            return parent / _DATA_PATH
+    return REPO.parent / _DATA_PATH
+
+
+DATA = _find_data()
 HARD_NEGATIVES = REPO / "tests" / "data" / "hard_negatives.txt"
 OUT = REPO / ".local" / "bench" / "crisis.json"
 

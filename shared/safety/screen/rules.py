@@ -5,6 +5,7 @@ hit hides later overlapping hits, and mentions come out in this order.
 from __future__ import annotations
 
 from shared.safety.screen import (
+    rules_implicit,
     rules_others,
     rules_preparation,
     rules_self_harm_methods,
@@ -13,7 +14,14 @@ from shared.safety.screen import (
 )
 from shared.safety.screen.rule_parts import _Rule
 
-_FAMILIES = (rules_suicidal_act, rules_wish_despair, rules_self_harm_methods, rules_preparation, rules_others)
+_FAMILIES = (
+    rules_suicidal_act,
+    rules_wish_despair,
+    rules_self_harm_methods,
+    rules_implicit,
+    rules_preparation,
+    rules_others,
+)
 
 
 def _rule_table() -> list[_Rule]:

@@ -37,7 +37,7 @@ def rules() -> list[_Rule]:
             "preparation",
             _H,
             0.75,
-            rf"(?:stockpiled|stockpiling|stockpile|hoarded|hoarding|hoard|saving up|saved up|been saving|stashed|stashing|stash|collecting|collected|keeping|kept|hiding|hid) (?:up )?(?:a |some |the |enough |my |a bunch of |lots of |a lot of |extra |more |all my |all of my |a stash of )?{_PILLS}",
+            rf"(?:stockpiled|stockpiling|stockpile|hoarded|hoarding|hoard|saving up|saved up|been saving|stashed|stashing|stash|keeping|kept|hiding|hid) (?:up )?(?:a |some |the |enough |my |a bunch of |lots of |a lot of |extra |more |all my |all of my |a stash of )?{_PILLS}",
             _words(
                 """pills meds medication medications medicine tablets painkillers sleeping antidepressants tylenol
 paracetamol acetaminophen ibuprofen aspirin xanax benzos insulin oxy opioids prescription pill"""

@@ -1,5 +1,9 @@
 """Rules for suicide words, the wish to be dead or not to live, and despair (hopelessness, being a burden,
-worthlessness). Most are WATCH on their own; the decision raises them when they pile up or meet a method.
+worthlessness). A first-person wish to be dead or not to be alive (C-SSRS question 1, passive suicidal
+ideation) is ELEVATED_CONCERN on its own (`_PASSIVE_WISH`, the published referral protocol in
+docs/safety.md); the qualifiers still lower it (someone else's wish, past and recovered, hedged, joking,
+quoted). Thoughts about death, "what's the point", despair are WATCH on their own; the decision raises them
+when they pile up or meet a method.
 """
 
 from __future__ import annotations
@@ -7,6 +11,9 @@ from __future__ import annotations
 from shared.safety.screen.rule_parts import _DIE_NEEDS, _Rule
 from shared.safety.screen.signals import _E, _W
 from shared.safety.screen.wordlists import _words
+
+_PASSIVE_WISH = _E
+"""Level of a first-person wish to be dead or not to be alive (C-SSRS question 1): a referral (kind `crisis`)."""
 
 
 def rules() -> list[_Rule]:
@@ -16,7 +23,7 @@ def rules() -> list[_Rule]:
         r(
             "die_desire",
             "wish_dead",
-            _W,
+            _PASSIVE_WISH,
             0.75,
             r"(?:want|wanted|wanting|wants|wanna|wana|wish|wished|wishing|need|long|longing|yearn|yearning|ready|pray|praying|prayed|hope|hoping|deserve|deserved|rather|prefer|urge|urges|desire|desires) (?:[^ ]+ ){0,2}(?:to |too )?(?P<t>die|be dead|die already|not exist|stop existing|cease to exist|not be alive|be gone|disappear forever|disappear for good|vanish forever|sleep forever|sleep and never wake up|never wake up|not wake up|stop living|not live|not be here|not be around|rot|just die|fall asleep and never wake up|go to sleep and never wake up|fall asleep forever|go to sleep forever|sleep and not wake up|fall asleep and not wake up|disappear(?! (?:for|to|into|on|with|from|until|till|off|and go|and travel|somewhere|abroad|to a|into the)))(?= )",
             _DIE_NEEDS,
@@ -71,7 +78,7 @@ praying prayed hope hoping deserve deserved rather prefer urge urges desire desi
         r(
             "wish_death",
             "wish_dead",
-            _W,
+            _PASSIVE_WISH,
             0.75,
             r"(?:want|wish|wishing|pray|praying|long|longing|beg|begging|welcome|embrace|crave|craving|hoping|hope) (?:for )?(?:death|my death|the end|it all to end|it to be over|it all to be over|everything to end|everything to be over|my life to end|my life to be over|for it all to end|to not exist) ",
             ("death", "end", "over"),
@@ -84,7 +91,7 @@ praying prayed hope hoping deserve deserved rather prefer urge urges desire desi
         r(
             "wish_self",
             "wish_dead",
-            _W,
+            _PASSIVE_WISH,
             0.85,
             r"(?:wish|wishes|wished|wishing) (?P<o>i|i'd|id|she|he|they|she'd|he'd|they'd|you|you'd) (?:was|were|wasn't|wasnt|weren't|werent|had|hadn't|hadnt|could|would|wouldn't|wouldnt|didn't|didnt|never|just|would just|could just|had never|was never|were never|'d never|d never|was not|were not|did not|had not) (?:[^ ]+ ){0,3}(?:dead|die|died|born|exist|existed|existing|wake up|woke up|gone|disappear|vanish|alive) (?!(?:to|into|for|on|with|from|at|in) )",
             ("wish", "wishes", "wished", "wishing"),
@@ -94,7 +101,7 @@ praying prayed hope hoping deserve deserved rather prefer urge urges desire desi
         r(
             "dont_live",
             "wish_dead",
-            _W,
+            _PASSIVE_WISH,
             0.8,
             r"(?:don't|dont|do not|didn't|didnt|did not|never|no longer|not|can't|cant|cannot|no) (?:really |even |honestly |actually |ever |just |wanna |want to |feel like |see the point in |see a point in |see any point in |see the point of |have the will to |have a reason to |have any reason to |deserve to |deserve )*(?:want to |wanna |wish to |feel like |care to )?(?:live|living|be alive|being alive|exist|existing|be here anymore|be here any more|be here any longer|be around anymore|be around right now|be here right now|be around any more|be around any longer|be on this earth|keep living|go on living|wake up|waking up|survive|be alive anymore|see tomorrow|wake up tomorrow)(?! (?:here|there|in|with|at|near|like that|next to|on my own|alone|without|for|a|the|this|that|up to) )",
             _words("live living alive exist existing here around earth wake waking survive tomorrow"),
@@ -104,7 +111,7 @@ praying prayed hope hoping deserve deserved rather prefer urge urges desire desi
         r(
             "dont_care_live",
             "wish_dead",
-            _W,
+            _PASSIVE_WISH,
             0.75,
             r"(?:don't|dont|do not) care (?:if|whether) i (?:die|live|wake up|make it|survive|get hit|drop dead) ",
             ("care",),
@@ -114,7 +121,7 @@ praying prayed hope hoping deserve deserved rather prefer urge urges desire desi
         r(
             "better_dead",
             "wish_dead",
-            _W,
+            _PASSIVE_WISH,
             0.85,
             r"(?:better off|be better|happier|more peaceful|better) dead |(?:should|should've|shoulda|ought to) (?:have |of )?(?:died|been dead|be dead|not survived|not have survived|never have been born|never been born) |(?:shouldn't|shouldnt|should not) (?:have |of )?(?:survived|been born|woken up|made it) |(?:rather|sooner) (?:be dead|die|not exist|not be alive|not wake up|not be here) |(?:wouldn't|wouldnt|would not|won't|wont) mind (?:dying|being dead|not waking up|not existing|if i died|if i didn't wake up|if i didnt wake up|death|if i never woke up) |(?:can't|cant|cannot) wait (?:to die|for death|to be dead|until i die|till i die|til i die) |(?:looking forward to|long for|longing for|crave|craving) (?:death|dying|being dead|the day i die) |(?:hope|hoping|pray|praying) (?:that )?i (?:die|don't wake up|dont wake up|never wake up|won't wake up|wont wake up|get hit by|crash|don't make it|dont make it|get cancer|drop dead) ",
             _words(
