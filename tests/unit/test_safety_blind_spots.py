@@ -150,3 +150,21 @@ def test_passive_wish_words_that_are_not_the_users_own_wish_now(text: str, signa
     assert not result.level.at_least(E), result
     if signal is not None:
         assert signal in result.signals, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I wanted to die on the last lap of the race, my legs were gone.",
+        "Did the hill intervals today and wanted to die at the final climb.",
+        "I burned myself again making toast, the grill is a menace.",
+        "I cut my thumb yesterday peeling potatoes, nothing serious.",
+    ],
+)
+def test_effort_in_sport_and_kitchen_accidents_are_not_urgent(text: str) -> None:
+    result = screen_message(text)
+    assert not result.level.at_least(E), result
+
+
+def test_a_kitchen_accident_does_not_hide_self_harm_without_one() -> None:
+    assert screen_message("I cut myself again last night.").level.at_least(H)
