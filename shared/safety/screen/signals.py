@@ -51,6 +51,7 @@ SIGNAL_ORDER = (
     "context_escalation",
     "context_carryover",
     "learned_risk",
+    "learned_concern",
     # screen_reply
     "method_detail",
     "encouragement",
