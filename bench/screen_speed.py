@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from shared.safety import embedding, screen
+from shared.safety.levels import SafetyLevel
 from shared.safety.screen import scanning
 
 REPO = Path(__file__).resolve().parents[1]
@@ -140,7 +141,7 @@ def measure(
 def run(n: int = 3000, seed: int = 7) -> dict[str, dict[str, float]]:
     rng = random.Random(seed)
     pool = corpus()
-    risky = [t for t in pool if screen.screen_message(t).level.rank >= 2] or pool
+    risky = [t for t in pool if screen.screen_message(t).level.at_least(SafetyLevel.ELEVATED_CONCERN)] or pool
     messages = [
         rng.choice(pool) if rng.random() < 0.8 else stitched(rng, pool, rng.randint(200, MAX_CHARS))
         for _ in range(n)

@@ -13,7 +13,7 @@ import pytest
 
 from shared.conversation.analysis import analyze
 from shared.safety.levels import SafetyLevel, Screening
-from shared.safety.screen import CONTEXT_WINDOW, SIGNAL_ORDER, _rule_table, screen_message, screen_reply
+from shared.safety.screen import CONTEXT_WINDOW, SIGNAL_ORDER, rule_table, screen_message, screen_reply
 
 N, W, E, H, S = (
     SafetyLevel.NORMAL,
@@ -661,7 +661,7 @@ RULE_PROBES = [
 
 
 def test_every_rule_has_a_probe() -> None:
-    assert {rule.id for rule in _rule_table()} == {rule for rule, _ in RULE_PROBES}
+    assert {rule.id for rule in rule_table()} == {rule for rule, _ in RULE_PROBES}
 
 
 @pytest.mark.parametrize(("rule", "text"), RULE_PROBES)
@@ -728,7 +728,7 @@ def test_crisis_line_mention_is_a_positive_signal() -> None:
 def test_import_compiles_nothing() -> None:
     code = (
         "import shared.safety.screen as s; "
-        "print(s._compiled.cache_info().currsize, s._reply_compiled.cache_info().currsize)"
+        "print(s.compiled_rules.cache_info().currsize, s._reply_compiled.cache_info().currsize)"
     )
     repo = Path(__file__).resolve().parents[2]
     out = subprocess.run(

@@ -3,7 +3,7 @@ and an unsafe-content screen for AI replies.
 
 Method (docs/safety-screen.md): one tokenisation (`shared.conversation.analysis.tokenize`), from which the
 same pass also derives sentiment and topics. Each sentence that holds a risk word is matched against
-token-level rules (`_rule_table`); every hit becomes a *mention* with a signal, a base level and a reliability.
+token-level rules (`rule_table`); every hit becomes a *mention* with a signal, a base level and a reliability.
 Then each mention is qualified by its surroundings:
 
 - **who**: the nearest subject or the reflexive object ("kill *my*self", "*my friend* wants to die");
@@ -36,10 +36,10 @@ qualifiers `person`, `negation` and `reported`, `sentence_scan` (mentions of one
 
 from __future__ import annotations
 
-from shared.safety.screen.compiled import _compiled as _compiled
+from shared.safety.screen.compiled import compiled_rules as compiled_rules
 from shared.safety.screen.reply import _reply_compiled as _reply_compiled
 from shared.safety.screen.reply import screen_reply as screen_reply
-from shared.safety.screen.rules import _rule_table as _rule_table
+from shared.safety.screen.rules import rule_table as rule_table
 from shared.safety.screen.scanning import _clear_cache as _clear_cache
 from shared.safety.screen.signals import MODIFIER_SIGNALS as MODIFIER_SIGNALS
 from shared.safety.screen.signals import SIGNAL_ORDER as SIGNAL_ORDER

@@ -1,13 +1,13 @@
 """Figurative idioms: a risk hit that overlaps one of these ("this traffic is killing me", "dying to see
-it") never becomes a mention. `_IDIOM_NEEDS` are the risk-adjacent words an idiom can contain; a message
+it") never becomes a mention. `IDIOM_NEEDS` are the risk-adjacent words an idiom can contain; a message
 without any of them skips the idioms entirely.
 """
 
 from __future__ import annotations
 
-from shared.safety.screen.wordlists import _words
+from shared.safety.screen.wordlists import word_list
 
-_IDIOMS = (
+IDIOMS = (
     r"(?:is|are|was|were|'s|s|keeps|keep|been|it's|its|that's|thats|you're|youre|they're|theyre|feet|back|legs|head|heat|traffic|boss|kids|job|commute) (?:literally |actually |honestly |slowly |really |seriously |absolutely )?killing me ",
     r"(?:kills|killed|kill) me (?:with|every time|lol|lmao|haha|😂)",
     r"(?:kill|killing|killed|kills) (?:myself|me) (?:laughing|with laughter) ",
@@ -58,8 +58,8 @@ _IDIOMS = (
     r"(?:slit|slitting) (?:the )?(?:envelope|package|box|bag|dress|skirt) ",
     r"(?:bleed|bleeding) (?:you dry|me dry|us dry|money|cash|red ink) ",
 )
-_IDIOM_NEEDS = frozenset(
-    _words(
+IDIOM_NEEDS = frozenset(
+    word_list(
         """killing kills killed kill killin dying died die dead deadly dyin deceased ded crying shoot shot shooting shots
     shoot! hang hanging hung hangs hangover hungover hangry hang cliffhanger hanger hangers jump jumped jumping cut
     cutting burned burnt burn scratched nicked hurt injured bruised cuts suicide suicidal death rather sooner hope

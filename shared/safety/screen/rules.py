@@ -12,7 +12,7 @@ from shared.safety.screen import (
     rules_suicidal_act,
     rules_wish_despair,
 )
-from shared.safety.screen.rule_parts import _Rule
+from shared.safety.screen.rule_parts import Rule
 
 _FAMILIES = (
     rules_suicidal_act,
@@ -24,5 +24,5 @@ _FAMILIES = (
 )
 
 
-def _rule_table() -> list[_Rule]:
+def rule_table() -> list[Rule]:
     return [rule for family in _FAMILIES for rule in family.rules()]

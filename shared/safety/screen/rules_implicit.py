@@ -11,9 +11,9 @@ negation, someone else, past and recovered, quotes.
 
 from __future__ import annotations
 
-from shared.safety.screen.rule_parts import _Rule
-from shared.safety.screen.signals import _E, _H
-from shared.safety.screen.wordlists import _words
+from shared.safety.screen.common import ELEVATED_CONCERN, HIGH_RISK
+from shared.safety.screen.rule_parts import Rule
+from shared.safety.screen.wordlists import word_list
 
 # Pills without "prescription" (collecting a prescription is an errand, not a stockpile).
 _STOCK_PILLS = (
@@ -41,7 +41,7 @@ _FOR_WHEN_READY = (
     r"for when it gets (?:too )?bad|in case (?:i|it) (?:need|needs|decide|decides|get|gets) "
     r"(?:to |them |it |too |really |that )*(?:bad|worse|them|it|ready|go through with it) ) "
 )
-_MEANS_WORDS = _words(
+_MEANS_WORDS = word_list(
     """pills meds medication medications medicine tablets painkillers pain sleeping antidepressants tylenol
 paracetamol acetaminophen ibuprofen aspirin xanax benzos insulin oxy opioids oxycodone codeine tramadol lithium
 seroquel pill rope ropes noose helium charcoal poison razor blades razors belt cord"""
@@ -66,13 +66,13 @@ _WONT_BE_HERE = (
 )
 
 
-def rules() -> list[_Rule]:
-    r = _Rule
+def rules() -> list[Rule]:
+    r = Rule
     return [
         r(
             "prep_stockpile_pills",
             "preparation",
-            _H,
+            HIGH_RISK,
             0.75,
             rf"(?:stockpiled|stockpiling|stockpile|stockpiles|hoarded|hoarding|hoard|saving up|saved up|been saving|"
             rf"saving|saved|stashed|stashing|stash|collecting|collected|squirrelling away|squirreling away|"
@@ -86,7 +86,7 @@ def rules() -> list[_Rule]:
         r(
             "prep_means_in_case",
             "preparation",
-            _H,
+            HIGH_RISK,
             0.7,
             rf"(?:bought|buying|buy|got|getting|ordered|ordering|purchased|picked up|keep|keeping|kept|hid|hidden|"
             rf"hiding|stashed|stashing|saved|saving|stored|storing|have|i've got|ive got) {_AMOUNT}"
@@ -95,12 +95,12 @@ def rules() -> list[_Rule]:
             _MEANS_WORDS,
             "pnt",
             group="prep",
-            also=_words("case later when right one someday bad if"),
+            also=word_list("case later when right one someday bad if"),
         ),
         r(
             "farewell_peace",
             "farewell",
-            _H,
+            HIGH_RISK,
             0.6,
             r"(?:made|making|make|have made|'ve made|ve made|trying to make|want to make|need to make) "
             r"(?:my )?peace with (?:everyone|everybody|all of them|all of you|you all|my family|my friends|"
@@ -108,31 +108,31 @@ def rules() -> list[_Rule]:
             r"everything and everyone|everyone and everything|god and everyone) ",
             ("peace",),
             "pntga",
-            ungated=_E,
+            ungated=ELEVATED_CONCERN,
         ),
         r(
             "prep_giveaway_things",
             "preparation",
-            _H,
+            HIGH_RISK,
             0.65,
             rf"(?:gave|giving|give|given|been giving) (?:away )?(?:all |most |some )?(?:of )?(?:my|all my|most of my) "
             rf"{_AWAY_THINGS} (?:away )?(?!(?:[^ ]+ ){{0,8}}?(?:charity|charity shop|goodwill|thrift|oxfam|"
             rf"donation|donations|food bank|shelter|before (?:i|we) (?:move|moving|leave)|because (?:i'm|im|i am|we're|"
             rf"we are) (?:moving|downsizing)|to make room|declutter|decluttering|moving) )",
-            _words("things stuff belongings possessions valuables treasures"),
+            word_list("things stuff belongings possessions valuables treasures"),
             "pntga",
-            ungated=_E,
-            also=_words("gave giving give given"),
+            ungated=ELEVATED_CONCERN,
+            also=word_list("gave giving give given"),
         ),
         r(
             "farewell_not_here",
             "farewell",
-            _H,
+            HIGH_RISK,
             0.55,
             _WONT_BE_HERE,
-            _words("here around alive see"),
+            word_list("here around alive see"),
             "Ntga",
-            ungated=_E,
-            also=_words("won't wont will not gonna"),
+            ungated=ELEVATED_CONCERN,
+            also=word_list("won't wont will not gonna"),
         ),
     ]

@@ -15,9 +15,10 @@ from shared.conversation.analysis import tokenize
 from shared.safety import learned as _learned
 from shared.safety.embedding import MessageEmbedding, embed_message
 from shared.safety.levels import Screening
-from shared.safety.screen.scanning import _CACHE_LIMIT, _scan, _scan_context
-from shared.safety.screen.signals import _DISCOUNTING, _E, _H, _LEVELS, _N, _W, _ordered
-from shared.safety.screen.verdict import _decide, _own_open, _Verdict
+from shared.safety.screen.common import ELEVATED_CONCERN, HIGH_RISK, LEVELS, NORMAL, WATCH
+from shared.safety.screen.scanning import CACHE_LIMIT, scan_earlier_message, scan_message
+from shared.safety.screen.signals import DISCOUNTING, ordered
+from shared.safety.screen.verdict import Verdict, decide, own_risk_open
 
 CONTEXT_WINDOW = 5
 """How many of the most recent earlier user messages the screen looks at."""
@@ -41,13 +42,13 @@ def screen_message(
     return _screen(text, recent_user_messages, learned=True, embedding=embedding)
 
 
-def _learned_allowed(verdicts: Sequence[_Verdict]) -> bool:
+def _learned_allowed(verdicts: Sequence[Verdict]) -> bool:
     """The learned score may raise the window only if the rules explained nothing away anywhere in it: it
     never overrules a negated, figurative, quoted, recovered, second- or third-person mention."""
-    return all(_DISCOUNTING.isdisjoint(v.signals) for v in verdicts)
+    return all(DISCOUNTING.isdisjoint(v.signals) for v in verdicts)
 
 
-@lru_cache(maxsize=_CACHE_LIMIT)
+@lru_cache(maxsize=CACHE_LIMIT)
 def _message_words(text: str) -> int:
     return _learned.word_count(tokenize(text))
 
@@ -77,31 +78,31 @@ def _screen(
     if previous and previous[-1] == text:  # the current message itself (a retried post already stored)
         previous.pop()
     window = [m for m in previous[-CONTEXT_WINDOW:] if m and m.strip()]
-    scans = [_scan_context(m) for m in window]
-    current = _scan(text)
-    gate_open = _own_open(current.mentions) or any(_own_open(s.mentions) for s in scans)
-    verdict = _decide(current, gate_open)
+    scans = [scan_earlier_message(m) for m in window]
+    current = scan_message(text)
+    gate_open = own_risk_open(current.mentions) or any(own_risk_open(s.mentions) for s in scans)
+    verdict = decide(current, gate_open)
     level, confidence = verdict.level, verdict.confidence
     signals = list(verdict.signals)
-    details: dict[str, str] = {"current_level": _LEVELS[verdict.level].value}
+    details: dict[str, str] = {"current_level": LEVELS[verdict.level].value}
     if verdict.rules:
         details["rules"] = ",".join(verdict.rules)
 
-    earlier: list[_Verdict] = []
+    earlier: list[Verdict] = []
     if scans:
-        earlier = [_decide(s, gate_open) for s in scans]
-        carried = _N
+        earlier = [decide(s, gate_open) for s in scans]
+        carried = NORMAL
         carried_signals: set[str] = set()
         for age, v in enumerate(reversed(earlier)):  # age 0: the message just before this one
-            lvl = v.level if age == 0 else min(v.level, _H)
+            lvl = v.level if age == 0 else min(v.level, HIGH_RISK)
             if lvl > carried:
                 carried = lvl
-            if v.level >= _E:
+            if v.level >= ELEVATED_CONCERN:
                 carried_signals |= v.own
-        context_level = max((v.level for v in earlier), default=_N)
-        details["context_level"] = _LEVELS[context_level].value
+        context_level = max((v.level for v in earlier), default=NORMAL)
+        details["context_level"] = LEVELS[context_level].value
         if carried_signals:
-            details["context_signals"] = ",".join(_ordered(carried_signals))
+            details["context_signals"] = ",".join(ordered(carried_signals))
         if carried > level:
             level = carried
             signals.append("context_carryover")
@@ -109,32 +110,32 @@ def _screen(
         # WATCH-level cues building up over the window
         cues = verdict.watch_cues + sum(v.watch_cues for v in earlier)
         with_cues = (verdict.watch_cues > 0) + sum(1 for v in earlier if v.watch_cues > 0)
-        if level <= _W and cues >= 3 and with_cues >= 2:
-            level = _E
+        if level <= WATCH and cues >= 3 and with_cues >= 2:
+            level = ELEVATED_CONCERN
             signals.append("context_escalation")
             confidence = round(min(0.85, 0.45 + 0.08 * cues), 3)
-    count = _message_words(text) if learned and level <= _W else 0
+    count = _message_words(text) if learned and level <= WATCH else 0
     if count >= _learned.MIN_WORDS and _learned_allowed([verdict, *earlier]):
         found = _embedding_of(text, embedding)
         if found is not None:
             model = _learned.load_model()
             rules_signals = sorted({*signals, *(x for v in earlier for x in v.signals)})
-            urgent, concern = model.probabilities(found.vector, _LEVELS[level].value, rules_signals, count)
+            urgent, concern = model.probabilities(found.vector, LEVELS[level].value, rules_signals, count)
             details["learned_score"] = f"{urgent:.3f}"
             details["learned_concern_score"] = f"{concern:.3f}"
             if urgent >= model.urgent.threshold:
-                level = _E
+                level = ELEVATED_CONCERN
                 signals.append("learned_risk")
                 confidence = round(min(0.9, urgent), 3)
-            elif level == _N and concern >= model.concern.threshold:
-                level = _W
+            elif level == NORMAL and concern >= model.concern.threshold:
+                level = WATCH
                 signals.append("learned_concern")
                 confidence = round(min(0.6, concern), 3)
-    ordered = _ordered(dict.fromkeys(signals))
+    final_signals = ordered(dict.fromkeys(signals))
     return Screening(
-        level=_LEVELS[level],
+        level=LEVELS[level],
         confidence=confidence,
-        signals=ordered,
+        signals=final_signals,
         analysis=current.analysis,
         details=details,
     )
