@@ -149,6 +149,7 @@ def run(n: int = 3000, seed: int = 7) -> dict[str, dict[str, float]]:
     screen.screen_message("warm up the compiled rules", recent_user_messages=["and the reply screen"])
     screen.screen_reply("warm up")
 
+    plain = [e for e in EVERYDAY if not screen.screen_message(e).signals]  # nothing explained away
     mixed = [*EVERYDAY * max(1, (7 * len(risky)) // (3 * len(EVERYDAY))), *risky]  # ~70% everyday lines
     scenarios: dict[str, list[tuple[str, list[str]]]] = {
         "single": [(m, []) for m in messages],
@@ -159,9 +160,9 @@ def run(n: int = 3000, seed: int = 7) -> dict[str, dict[str, float]]:
         ],
         # messages the learned model must read (20+ words, nothing explained away): the embedding is computed
         "embedded chat": embedded(
-            [" ".join(rng.sample(EVERYDAY, rng.randint(2, 4))) for _ in range(max(200, n // 10))]
+            [" ".join(rng.sample(plain, rng.randint(2, 4))) for _ in range(max(200, n // 10))]
         ),
-        "embedded 2,000": embedded([stitched(rng, EVERYDAY, EMBED_CHARS) for _ in range(max(100, n // 20))]),
+        "embedded 2,000": embedded([stitched(rng, plain, EMBED_CHARS) for _ in range(max(100, n // 20))]),
         "worst": [
             (stitched(rng, risky, MAX_CHARS), [stitched(rng, pool, MAX_CHARS) for _ in range(CONTEXT)])
             for _ in range(max(200, n // 10))
