@@ -112,3 +112,24 @@ def test_the_offline_replies_give_the_locales_resources(
         assert helpline in reply
     assert "thank you for telling me" in referral_reply(locale).lower()
     assert "someone you care about" in helper_support_reply(locale)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My friend doesn't want to be alive anymore.",
+        "My friend said she doesn't want to be alive anymore.",
+        "My son doesn't want to live like this, he says school is hell.",
+    ],
+)
+def test_someone_else_not_wanting_to_live_is_helper_support(text: str) -> None:
+    referral = referral_of(text)
+    assert referral is not None and referral.kind == ReferralKind.HELPER_SUPPORT, referral
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["He doesn't want to live with his parents anymore.", "She doesn't want to live in London anymore."],
+)
+def test_not_wanting_to_live_somewhere_is_no_referral(text: str) -> None:
+    assert referral_of(text) is None
