@@ -22,11 +22,12 @@ Levels combine by maximum, plus a few clinical combinations (method with ideatio
 cue with a time-now cue, or a farewell with ideation -> SAFETY_MODE; WATCH cues piling up over the last
 messages -> ELEVATED_CONCERN, `context_escalation`). `confidence` grows as independent cues agree.
 A window the rules leave at NORMAL or WATCH, with nothing explained away, may be raised to ELEVATED_CONCERN
-by a small learned model (`learned_risk`, `shared/safety/learned.py`); it never lowers a level.
+(`learned_risk`), or from NORMAL to WATCH (`learned_concern`), by a learned model over the message's MiniLM
+embedding and the rules' verdict (`shared/safety/learned.py`); it never lowers a level.
 
 Everything is compiled on first use; importing this module costs nothing but reading it.
 
-Layout (each module says what it decides): `signals` (levels, signal families), `wordlists` and
+Layout (each module says what it decides): `common` (the level ranks), `signals` (signal families), `wordlists` and
 `time_markers` (closed word classes, time and tone markers), `rule_parts` and the `rules_*` families (the
 rule table, assembled in `rules`), `idioms`, `compiled` (compiled on first use), `sentences`, the
 qualifiers `person`, `negation` and `reported`, `sentence_scan` (mentions of one sentence), `scanning`
