@@ -13,9 +13,13 @@ By default the released text gets the four word substitutions the README documen
 ("Hyperactive behavior" -> like, "Tired" -> very, "Pain" -> hurt, "Asthenia" -> week, the last three only
 mid-sentence); `--raw` screens the text exactly as released.
 
-"ours" is the shipped screen (rules + the learned model, `learned_risk`); the rules alone are printed
-next to it. The learned model was trained on `dev` (infra/train_crisis_screen.py), so its dev figures are
-in-sample: the cross-validated dev figures are in shared/safety/learned_risk.json ("training").
+"ours" is the shipped screen (rules + the learned model over MiniLM embeddings, `learned_risk` /
+`learned_concern`); the rules alone are printed next to it. The learned model was trained on `dev`
+(infra/train_crisis_screen.py), so its dev figures are in-sample: the cross-validated dev figures are in
+shared/safety/learned_risk.json ("training"). For each split a precision/recall curve of the urgent head's
+threshold is printed (the rules' level, raised to ELEVATED_CONCERN where the model may speak and its
+probability reaches the threshold), with the dev-chosen threshold marked. Hard negatives are reported for
+the half the model was trained on and the half it was not (split by CRC-32, as the training script does).
 
 Tune on `dev` only; `test` is for reporting. The data is read at run time and never copied anywhere.
 """
@@ -25,20 +29,40 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 import sys
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from shared.safety import learned
+from shared.safety.embedding import embed_message
 from shared.safety.levels import SafetyLevel
 from shared.safety.screen import _screen, screen_message
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "benchmarks" / "crisis" / "cssrs_reddit_500.csv"
+_DATA_PATH = Path("shared") / "benchmarks" / "crisis" / "cssrs_reddit_500.csv"
+
+
+def _find_data() -> Path:
+    """The dataset next to the repository or next to one of its parents (a worktree sits deeper);
+    `CRISIS_BENCHMARK_CSV` overrides."""
+    override = os.environ.get("CRISIS_BENCHMARK_CSV")
+    if override:
+        return Path(override)
+    for parent in REPO.parents:
+        if (parent / _DATA_PATH).exists():
+            return parent / _DATA_PATH
+    return REPO.parent / _DATA_PATH
+
+
+DATA = _find_data()
 HARD_NEGATIVES = REPO / "tests" / "data" / "hard_negatives.txt"
+HARD_NEGATIVE_POSTS = REPO / "tests" / "data" / "hard_negative_posts.txt"
+CURVE = [round(0.30 + 0.05 * k, 2) for k in range(14)]
 OUT = REPO / ".local" / "bench" / "crisis.json"
 
 CLASSES = ("NORMAL", "WATCH", "ELEVATED_CONCERN", "HIGH_RISK")
@@ -46,7 +70,7 @@ SHORT = {"NORMAL": "NORM", "WATCH": "WATCH", "ELEVATED_CONCERN": "ELEV", "HIGH_R
 URGENT = frozenset({"ELEVATED_CONCERN", "HIGH_RISK"})
 MAX_CHARS = 2000
 POSTS = 3
-TARGETS = {"urgent_recall": 0.90, "urgent_precision": 0.80, "macro_f1": 0.50}
+TARGETS = {"urgent_recall": 0.55, "urgent_precision": 0.78, "macro_f1": 0.40}  # issue 10
 README_KEYWORD_REFERENCE = {"urgent_recall": 0.33, "urgent_precision": 0.66, "macro_f1": 0.24}
 
 # The baseline: a short list of suicide keywords -> HIGH_RISK, else NORMAL (the "keyword screen" of the
@@ -229,19 +253,25 @@ def print_split(
     ms = [t * 1000 for t in timings]
     print(
         f"(ours, ms per excerpt: mean {sum(ms) / max(1, len(ms)):.2f}, p50 {percentile(ms, 0.5):.2f}, "
-        f"p99 {percentile(ms, 0.99):.2f}, max {max(ms, default=0.0):.2f}; budget p99 <= 5 ms)"
+        f"p99 {percentile(ms, 0.99):.2f}, max {max(ms, default=0.0):.2f}; budget p50 <= 15 ms, p99 <= 50 ms)"
     )
 
 
-def hard_negative_rates(path: Path = HARD_NEGATIVES) -> dict[str, float | int]:
-    if not path.exists():
-        return {"n": 0}
-    lines = [
+def hard_negative_lines(*paths: Path) -> list[str]:
+    return [
         line.strip()
+        for path in paths
+        if path.exists()
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     ]
+
+
+def hard_negative_rates(lines: Sequence[str]) -> dict[str, float | int]:
+    if not lines:
+        return {"n": 0}
     levels = [screen_message(line).level for line in lines]
+    rules = [_screen(line, (), learned=False).level for line in lines]
     urgent = sum(1 for lvl in levels if lvl.at_least(SafetyLevel.ELEVATED_CONCERN))
     watch = sum(1 for lvl in levels if lvl.at_least(SafetyLevel.WATCH))
     kw = sum(1 for line in lines if keyword_screen(line) != "NORMAL")
@@ -249,10 +279,55 @@ def hard_negative_rates(path: Path = HARD_NEGATIVES) -> dict[str, float | int]:
         "n": len(lines),
         "urgent_false_alarm_rate": urgent / len(lines),
         "watch_or_above_rate": watch / len(lines),
+        "rules_urgent_rate": sum(1 for lvl in rules if lvl.at_least(SafetyLevel.ELEVATED_CONCERN))
+        / len(lines),
+        "rules_watch_or_above_rate": sum(1 for lvl in rules if lvl.at_least(SafetyLevel.WATCH)) / len(lines),
         "keyword_false_alarm_rate": kw / len(lines),
         "urgent": urgent,
         "watch_or_above": watch,
     }
+
+
+def print_hard_negatives(name: str, hn: dict[str, float | int]) -> None:
+    if not hn.get("n"):
+        return
+    print(
+        f"{name:34} {hn['n']:4d} {hn['urgent_false_alarm_rate']:9.1%} {hn['watch_or_above_rate']:9.1%} "
+        f"{hn['rules_urgent_rate']:9.1%} {hn['rules_watch_or_above_rate']:9.1%} {hn['keyword_false_alarm_rate']:9.1%}"
+    )
+
+
+def urgent_curve(chosen: Sequence[Item], dev_threshold: float) -> list[dict[str, float]]:
+    """Urgent recall/precision of rules + the urgent head as its threshold moves (the concern head off)."""
+    truth = [i.label for i in chosen]
+    rules = [rules_only(i) for i in chosen]
+    scores = []
+    for item in chosen:
+        details = screen_message(excerpt(item)).details
+        scores.append(float(details["learned_score"]) if "learned_score" in details else -1.0)
+    curve = []
+    for t in sorted({*CURVE, dev_threshold}):
+        predicted = [
+            "ELEVATED_CONCERN" if p >= t and r not in URGENT else r
+            for r, p in zip(rules, scores, strict=True)
+        ]
+        s = score(truth, predicted)
+        curve.append(
+            {"threshold": t, "urgent_recall": s.urgent_recall, "urgent_precision": s.urgent_precision}
+        )
+    return curve
+
+
+def print_curve(name: str, curve: Sequence[dict[str, float]], chosen: float) -> None:
+    print(f"precision/recall of the urgent head on {name} (threshold: recall / precision; * = dev-chosen):")
+    cells = []
+    for point in curve:
+        mark = "*" if point["threshold"] == chosen else " "
+        cells.append(
+            f"{point['threshold']:.2f}{mark} {point['urgent_recall']:.3f}/{point['urgent_precision']:.3f}"
+        )
+    for n in range(0, len(cells), 5):
+        print("  " + "   ".join(cells[n : n + 5]))
 
 
 def run(
@@ -268,7 +343,8 @@ def run(
     for n, split in enumerate(splits):
         chosen = [i for i in items if i.split == split]
         truth = [i.label for i in chosen]
-        learned.load_model()  # loaded once per process; not part of the per-message time
+        model = learned.load_model()  # loaded once per process; not part of the per-message time
+        embed_message("load the embedding model")  # likewise
         predicted, timings = [], []
         for i in chosen:
             started = time.perf_counter()
@@ -287,6 +363,10 @@ def run(
             "ms_p50": round(percentile(timings, 0.5) * 1000, 3),
             "ms_p99": round(percentile(timings, 0.99) * 1000, 3),
         }
+        if not context:
+            curve = urgent_curve(chosen, model.urgent.threshold)
+            print_curve(split, curve, model.urgent.threshold)
+            report[split]["urgent_curve"] = curve  # type: ignore[index]
     all_truth = [i.label for i in items]
     all_kw = score(all_truth, [keywords(i) for i in items])
     print(
@@ -296,13 +376,23 @@ def run(
         f"{README_KEYWORD_REFERENCE['macro_f1']:.2f})"
     )
     report["keyword_all_users"] = all_kw.as_dict()
-    hn = hard_negative_rates()
-    if hn.get("n"):
-        print(
-            f"hard negatives ({hn['n']} own figurative lines): ELEVATED_CONCERN or above "
-            f"{hn['urgent_false_alarm_rate']:.1%} (target <= 3%), WATCH or above {hn['watch_or_above_rate']:.1%}; "
-            f"keyword screen {hn['keyword_false_alarm_rate']:.1%}"
-        )
+    trained = hard_negative_lines(HARD_NEGATIVES, HARD_NEGATIVE_POSTS)
+    held = [line for line in trained if zlib.crc32(line.encode("utf-8")) % 2 == 1]
+    seen = [line for line in trained if zlib.crc32(line.encode("utf-8")) % 2 == 0]
+    posts = hard_negative_lines(HARD_NEGATIVE_POSTS)
+    print(
+        f"\nhard negatives (our own everyday lines and posts; target: <= 3% urgent, <= 10% any level, on the "
+        f"half not trained on)\n{'set':34} {'n':>4} {'ours E+':>9} {'ours W+':>9} {'rules E+':>9} {'rules W+':>9} "
+        f"{'keyword':>9}"
+    )
+    hn = {
+        "not_trained_on": hard_negative_rates(held),
+        "trained_on": hard_negative_rates(seen),
+        "posts_all": hard_negative_rates(posts),
+    }
+    print_hard_negatives("not trained on (odd CRC-32 half)", hn["not_trained_on"])
+    print_hard_negatives("trained on as negatives (even half)", hn["trained_on"])
+    print_hard_negatives("of which long posts (both halves)", hn["posts_all"])
     report["hard_negatives"] = hn
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(report, indent=2), encoding="utf-8")

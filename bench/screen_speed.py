@@ -9,6 +9,9 @@ texts stitched from them (up to the 4,000-character message limit). Scenarios:
   are long stitched texts, so some contexts are long);
 - `long`: a 4,000-character message (about 70% everyday lines, 30% risk lines) with 5 earlier chat
   messages (single lines of the corpus);
+- `embedded chat`, `embedded 2,000`: everyday messages of 2-4 lines, and of 2,000 characters, that the
+  learned model must read (20 words or more, nothing explained away), so the MiniLM embedding (first 128
+  word pieces) is computed in the call;
 - `worst` (stress test, not typical traffic): a 4,000-character message made only of risk lines, with 5
   earlier messages of 4,000 characters each, all screened cold.
 
@@ -16,7 +19,7 @@ Every call starts cold (the per-message scan cache is cleared first), so context
 each time; the `(warm)` rows show the usual case, where earlier messages were screened on earlier turns.
 Each call is timed 3 times and the best run kept. The percentiles are CPU time of the screening thread
 (what a call costs on a dedicated CPU); `wall p99` is wall-clock time, which on a shared machine also
-counts waiting for a CPU (the load average is printed with the table). p99 is printed against the 5 ms
+counts waiting for a CPU (the load average is printed with the table). p99 is printed against the 50 ms
 budget as a ratio (below 1.00x is within budget).
 """
 
@@ -33,14 +36,17 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from shared.safety import screen
+from shared.safety import embedding, screen
+from shared.safety.levels import SafetyLevel
 from shared.safety.screen import scanning
 
 REPO = Path(__file__).resolve().parents[1]
 HARD_NEGATIVES = REPO / "tests" / "data" / "hard_negatives.txt"
 TEST_FILE = REPO / "tests" / "unit" / "test_safety_screen.py"
 OUT = REPO / ".local" / "bench" / "screen_speed.json"
-BUDGET_MS = 5.0
+BUDGET_MS = 50.0
+"""p99 per message, the embedding included (p50 <= 15 ms)."""
+EMBED_CHARS = 2000
 MAX_CHARS = 4000
 CONTEXT = 5
 # Everyday lines (written for this benchmark) that long messages mix with the risk-word corpus.
@@ -86,6 +92,11 @@ def stitched(rng: random.Random, pool: Sequence[str], size: int) -> str:
     return (" " if rng.random() < 0.7 else "\n").join(parts)[:size]
 
 
+def embedded(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """The texts the learned model reads (so the call computes the embedding), as calls without context."""
+    return [(t, []) for t in texts if "learned_score" in screen.screen_message(t).details]
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * q
@@ -97,7 +108,8 @@ def percentile(values: Sequence[float], q: float) -> float:
 def measure(
     calls: Sequence[tuple[str, list[str]]], *, cold: bool = True, repeats: int = 3
 ) -> tuple[list[float], list[float]]:
-    """Per call, the best of `repeats` runs, as CPU time of this thread and as wall time (ms).
+    """Per call, the best of `repeats` runs, as CPU time of this process (all threads: NumPy's BLAS may use
+    several) and as wall time (ms).
 
     CPU time is what the screen costs on a dedicated CPU; wall time also counts waiting for the CPU when
     other processes share the machine, which only ever adds time."""
@@ -114,9 +126,10 @@ def measure(
                     clear()
                 else:
                     scanning._cache.pop(text, None)  # the current message is always new
-                cpu0, wall0 = time.thread_time_ns(), time.perf_counter_ns()
+                embedding._clear_cache()  # ... and so is its embedding
+                cpu0, wall0 = time.process_time_ns(), time.perf_counter_ns()
                 screen.screen_message(text, recent_user_messages=context)
-                best_cpu = min(best_cpu, (time.thread_time_ns() - cpu0) / 1e6)
+                best_cpu = min(best_cpu, (time.process_time_ns() - cpu0) / 1e6)
                 best_wall = min(best_wall, (time.perf_counter_ns() - wall0) / 1e6)
             cpu_times.append(best_cpu)
             wall_times.append(best_wall)
@@ -128,7 +141,7 @@ def measure(
 def run(n: int = 3000, seed: int = 7) -> dict[str, dict[str, float]]:
     rng = random.Random(seed)
     pool = corpus()
-    risky = [t for t in pool if screen.screen_message(t).level.rank >= 2] or pool
+    risky = [t for t in pool if screen.screen_message(t).level.at_least(SafetyLevel.ELEVATED_CONCERN)] or pool
     messages = [
         rng.choice(pool) if rng.random() < 0.8 else stitched(rng, pool, rng.randint(200, MAX_CHARS))
         for _ in range(n)
@@ -136,6 +149,7 @@ def run(n: int = 3000, seed: int = 7) -> dict[str, dict[str, float]]:
     screen.screen_message("warm up the compiled rules", recent_user_messages=["and the reply screen"])
     screen.screen_reply("warm up")
 
+    plain = [e for e in EVERYDAY if not screen.screen_message(e).signals]  # nothing explained away
     mixed = [*EVERYDAY * max(1, (7 * len(risky)) // (3 * len(EVERYDAY))), *risky]  # ~70% everyday lines
     scenarios: dict[str, list[tuple[str, list[str]]]] = {
         "single": [(m, []) for m in messages],
@@ -144,6 +158,11 @@ def run(n: int = 3000, seed: int = 7) -> dict[str, dict[str, float]]:
             (stitched(rng, mixed, MAX_CHARS), [rng.choice(pool) for _ in range(CONTEXT)])
             for _ in range(max(300, n // 5))
         ],
+        # messages the learned model must read (20+ words, nothing explained away): the embedding is computed
+        "embedded chat": embedded(
+            [" ".join(rng.sample(plain, rng.randint(2, 4))) for _ in range(max(200, n // 10))]
+        ),
+        "embedded 2,000": embedded([stitched(rng, plain, EMBED_CHARS) for _ in range(max(100, n // 20))]),
         "worst": [
             (stitched(rng, risky, MAX_CHARS), [stitched(rng, pool, MAX_CHARS) for _ in range(CONTEXT)])
             for _ in range(max(200, n // 10))
@@ -151,7 +170,7 @@ def run(n: int = 3000, seed: int = 7) -> dict[str, dict[str, float]]:
     }
     report: dict[str, dict[str, float]] = {}
     print(
-        f"{'scenario':16} {'calls':>6} {'chars':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'p99/5ms':>8}"
+        f"{'scenario':16} {'calls':>6} {'chars':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'p99/50ms':>8}"
         f" {'wall p99':>9}"
     )
     warm = [("context (warm)", scenarios["context"]), ("long (warm)", scenarios["long"])]

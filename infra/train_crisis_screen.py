@@ -1,25 +1,36 @@
 """Train the inline screen's learned model (`shared/safety/learned_risk.json`): `python infra/train_crisis_screen.py`.
 
-Logistic regression (numpy, L2, full-batch Adam from zero, fixed settings: the run is deterministic) over
-the hashed features of `shared.safety.learned.features`, on the **dev** split of the Reddit C-SSRS
-benchmark only (`../shared/benchmarks/crisis/`, read at run time, never copied). Target: the user is
-urgent (ELEVATED_CONCERN or HIGH_RISK). Items: each dev user's standard excerpt (posts 1-3, as the bench
-screens them) plus, for users with more posts, posts 4-6 and 7-9 as extra excerpts with the same label.
+Two logistic regressions (numpy, L2, Newton's method from zero: deterministic) over `shared.safety.learned`'s
+features (the MiniLM embedding of the message's first 128 word pieces and the rules' verdict):
 
-The threshold is chosen by 5-fold cross-validation grouped by user (2 repeats, out-of-fold scores of the
-standard excerpts, combined with the rules exactly as `screen_message` combines them): the lowest
-probability from which every higher threshold keeps cross-validated urgent precision >= `MIN_PRECISION`.
+- `urgent`: the user is ELEVATED_CONCERN or HIGH_RISK; raises the window to ELEVATED_CONCERN;
+- `concern`: the user is WATCH or above; raises a window the rules left at NORMAL to WATCH.
 
-The weights file holds bucket numbers and coefficients only (no words, no text), plus the settings and
-the cross-validated figures. `--check` re-trains and fails if the file on disk differs.
+Data: the **dev** split of the Reddit C-SSRS benchmark only (`../shared/benchmarks/crisis/`, read at run
+time, never copied): each dev user's standard excerpt (posts 1-3, as the bench screens them) plus posts 4-6
+and 7-9 as extra excerpts with the same label; and, as negatives, the half of our own hard negatives
+(`tests/data/hard_negatives.txt`, `tests/data/hard_negative_posts.txt`) whose CRC-32 is even. The odd half
+is never trained on; `bench.crisis` reports on it.
+
+Thresholds come from 5-fold cross-validation on dev grouped by user (2 repeats; out-of-fold scores of the
+standard excerpts, combined with the rules exactly as `screen_message` combines them): `urgent` is the
+lowest probability from which every higher one keeps cross-validated urgent precision >= `MIN_PRECISION`;
+`concern` the one with the best cross-validated 4-level macro-F1 (ties: the higher).
+
+The weights file holds numbers only (no words, no text). `--check` re-trains and fails if any weight differs
+from the stored one by more than `CHECK_TOLERANCE` (float32 embeddings differ in the last bits between BLAS
+builds) or a threshold differs. Embeddings are cached in `.local/` by text hash; `--no-cache` recomputes.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sys
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,66 +40,91 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.crisis import MAX_CHARS, URGENT, load  # noqa: E402
+from bench.crisis import MAX_CHARS, URGENT, load, score  # noqa: E402
 from shared.safety import learned  # noqa: E402
+from shared.safety.embedding import SCREEN_MAX_TOKENS  # noqa: E402
 from shared.safety.screen import MODIFIER_SIGNALS, _screen  # noqa: E402
 from shared.text.analysis import tokenize  # noqa: E402
 
 Array = NDArray[np.float64]
 
-VERSION = "1"
-L2 = 1e-2
-ITERATIONS = 800
-LEARNING_RATE = 0.05
+VERSION = "2"
+L2 = 10.0
+NEWTON_STEPS = 50
 FOLDS = 5
 REPEATS = 2
 CHUNKS = 3  # excerpts per user: posts 1-3, 4-6, 7-9
-MIN_PRECISION = 0.82  # cross-validated; the target is 0.80, this leaves a margin
-GRID = [round(0.40 + 0.01 * k, 2) for k in range(56)]  # 0.40 .. 0.95
+MIN_PRECISION = 0.80  # cross-validated; the target is 0.78 on test, this leaves a margin
+GRID = [round(0.30 + 0.01 * k, 2) for k in range(66)]  # 0.30 .. 0.95
+CHECK_TOLERANCE = 1e-3
+HARD_NEGATIVE_FILES = (
+    ROOT / "tests" / "data" / "hard_negatives.txt",
+    ROOT / "tests" / "data" / "hard_negative_posts.txt",
+)
+CACHE = ROOT / ".local" / "crisis_embeddings.npz"
 
 
+def hard_negatives(*, held_out: bool) -> list[str]:
+    """Our own hard negatives, one per line; the even-CRC half trains, the odd half is only measured."""
+    lines = [
+        line.strip()
+        for path in HARD_NEGATIVE_FILES
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    return [line for line in lines if (zlib.crc32(line.encode("utf-8")) % 2 == 1) == held_out]
+
+
+@dataclass(frozen=True)
 class Row:
-    def __init__(
-        self, user: int, standard: bool, vector: dict[int, float], urgent: bool, rules: str, allowed: bool
-    ):
-        self.user = user
-        self.standard = standard
-        self.vector = vector
-        self.urgent = urgent
-        self.rules_urgent = rules in URGENT
-        self.allowed = allowed  # the rules left it at NORMAL/WATCH and explained nothing away
+    user: int  # -1 for a hard negative
+    standard: bool  # the bench's standard excerpt (posts 1-3)
+    text: str
+    label: str
+    rules_level: str  # the rules' level, SAFETY_MODE counted as HIGH_RISK
+    rule_features: tuple[float, ...]
+    gate: bool  # the model may speak: NORMAL/WATCH, nothing explained away, at least MIN_WORDS words
+
+
+def row_of(user: int, standard: bool, text: str, label: str) -> Row:
+    verdict = _screen(text, (), learned=False)
+    level = "HIGH_RISK" if verdict.level.value == "SAFETY_MODE" else verdict.level.value
+    words = learned.word_count(tokenize(text))
+    gate = level not in URGENT and MODIFIER_SIGNALS.isdisjoint(verdict.signals) and words >= learned.MIN_WORDS
+    features = tuple(learned.features(verdict.level.value, verdict.signals, words))
+    return Row(user, standard, text, label, level, features, gate)
 
 
 def build_rows() -> list[Row]:
-    items = [item for item in load() if item.split == "dev"]
     rows: list[Row] = []
-    for user, item in enumerate(items):
+    for user, item in enumerate(i for i in load() if i.split == "dev"):
         for chunk in range(CHUNKS):
             posts = item.posts[3 * chunk : 3 * chunk + 3]
             if not posts:
                 break
-            text = "\n\n".join(posts)[:MAX_CHARS]
-            verdict = _screen(text, (), learned=False)
-            level = "HIGH_RISK" if verdict.level.value == "SAFETY_MODE" else verdict.level.value
-            tokens = tokenize(text)
-            allowed = (
-                level not in URGENT
-                and MODIFIER_SIGNALS.isdisjoint(verdict.signals)
-                and learned.applies(tokens)
-            )
-            vector = learned.features(tokens, verdict.level.value, verdict.signals)
-            rows.append(Row(user, chunk == 0, vector, item.label in URGENT, level, allowed))
+            rows.append(row_of(user, chunk == 0, "\n\n".join(posts)[:MAX_CHARS], item.label))
+    rows.extend(row_of(-1, False, text, "NORMAL") for text in hard_negatives(held_out=False))
     return rows
 
 
-def matrix(rows: list[Row]) -> tuple[Array, list[int]]:
-    columns = sorted({k for row in rows for k in row.vector})
-    index = {k: n for n, k in enumerate(columns)}
-    x = np.zeros((len(rows), len(columns)))
-    for n, row in enumerate(rows):
-        for k, value in row.vector.items():
-            x[n, index[k]] = value
-    return x, columns
+def embeddings(texts: list[str], *, use_cache: bool) -> Array:
+    """MiniLM embeddings of the texts' first SCREEN_MAX_TOKENS word pieces (as the screen computes them)."""
+    from shared.memory.embedding import default_embedder
+
+    keys = [hashlib.sha256(f"{SCREEN_MAX_TOKENS}\n{t}".encode()).hexdigest() for t in texts]
+    cached: dict[str, Array] = {}
+    if use_cache and CACHE.exists():
+        with np.load(CACHE) as data:
+            cached = {k: data[k] for k in data.files}
+    missing = [n for n, k in enumerate(keys) if k not in cached]
+    if missing:
+        vectors = default_embedder().embed([texts[n] for n in missing], max_tokens=SCREEN_MAX_TOKENS)
+        for n, vector in zip(missing, vectors, strict=True):
+            cached[keys[n]] = np.array(vector, dtype=np.float64)
+        if use_cache:
+            CACHE.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(CACHE, **cached)  # type: ignore[arg-type]
+    return np.array([cached[k] for k in keys], dtype=np.float64)
 
 
 def sigmoid(z: Array) -> Array:
@@ -96,114 +132,170 @@ def sigmoid(z: Array) -> Array:
     return out
 
 
-def fit(x: Array, y: Array) -> tuple[Array, float]:
-    n, d = x.shape
-    w = np.zeros(d)
-    b = 0.0
-    m, v = np.zeros(d), np.zeros(d)
-    mb = vb = 0.0
-    for t in range(1, ITERATIONS + 1):
-        residual = sigmoid(x @ w + b) - y
-        g = x.T @ residual / n + L2 * w
-        gb = float(residual.mean())
-        m = 0.9 * m + 0.1 * g
-        v = 0.999 * v + 0.001 * g * g
-        mb = 0.9 * mb + 0.1 * gb
-        vb = 0.999 * vb + 0.001 * gb * gb
-        w -= LEARNING_RATE * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
-        b -= LEARNING_RATE * (mb / (1 - 0.9**t)) / (float(np.sqrt(vb / (1 - 0.999**t))) + 1e-8)
-    return w, b
+def fit(x: Array, y: Array) -> Array:
+    """L2-penalised logistic regression by Newton's method; the last column is the unpenalised bias."""
+    x1 = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(x1.shape[1])
+    penalty = np.full(x1.shape[1], L2)
+    penalty[-1] = 0.0
+    for _ in range(NEWTON_STEPS):
+        p = sigmoid(x1 @ w)
+        gradient = x1.T @ (p - y) + penalty * w
+        hessian = (x1 * (p * (1.0 - p))[:, None]).T @ x1 + np.diag(penalty) + 1e-9 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if float(np.abs(step).max()) < 1e-10:
+            break
+    return w
 
 
-def cross_validated(rows: list[Row], x: Array, y: Array) -> Array:
-    """Out-of-fold probability of each standard excerpt, averaged over the repeats."""
+def predict(x: Array, w: Array) -> Array:
+    return sigmoid(x @ w[:-1] + w[-1])
+
+
+def combined(rows: list[Row], urgent: Array, concern: Array, t_urgent: float, t_concern: float) -> list[str]:
+    """The screen's level for each row: the rules' level, raised by the two heads where the gate allows."""
+    out = []
+    for row, pu, pc in zip(rows, urgent, concern, strict=True):
+        level = row.rules_level
+        if row.gate and pu >= t_urgent:
+            level = "ELEVATED_CONCERN"
+        elif row.gate and level == "NORMAL" and pc >= t_concern:
+            level = "WATCH"
+        out.append(level)
+    return out
+
+
+def cross_validated(rows: list[Row], x: Array, targets: list[Array]) -> list[Array]:
+    """Out-of-fold probabilities of the standard excerpts for each target, averaged over the repeats.
+    Hard negatives (user -1) are in every fold's training set and never scored."""
     users = np.array([row.user for row in rows])
     standard = np.array([row.standard for row in rows])
-    total, count = np.zeros(len(rows)), np.zeros(len(rows))
+    totals = [np.zeros(len(rows)) for _ in targets]
+    count = np.zeros(len(rows))
     n_users = int(users.max()) + 1
     for repeat in range(REPEATS):
         order = list(range(n_users))
         random.Random(repeat).shuffle(order)  # noqa: S311 (fold assignment, not security)
         fold_of = {u: n % FOLDS for n, u in enumerate(order)}
-        folds = np.array([fold_of[int(u)] for u in users])
+        folds = np.array([fold_of.get(int(u), -1) for u in users])
         for k in range(FOLDS):
             train, held = folds != k, (folds == k) & standard
-            w, b = fit(x[train], y[train])
-            total[held] += sigmoid(x[held] @ w + b)
+            for total, y in zip(totals, targets, strict=True):
+                total[held] += predict(x[held], fit(x[train], y[train]))
             count[held] += 1
-    out: Array = total / np.maximum(count, 1)
-    return out
+    return [total / np.maximum(count, 1) for total in totals]
 
 
-def combined(rows: list[Row], probability: Array, threshold: float) -> tuple[float, float]:
-    """Urgent recall and precision of rules + learned model on the standard excerpts."""
-    tp = flagged = positives = 0
-    for row, p in zip(rows, probability, strict=True):
-        if not row.standard:
-            continue
-        urgent = row.rules_urgent or (row.allowed and p >= threshold)
-        positives += row.urgent
-        flagged += urgent
-        tp += urgent and row.urgent
-    return tp / max(1, positives), tp / max(1, flagged)
-
-
-def choose_threshold(rows: list[Row], probability: Array) -> tuple[float, dict[str, float]]:
-    curve = {t: combined(rows, probability, t) for t in GRID}
-    chosen = GRID[-1]
+def choose_thresholds(
+    rows: list[Row], urgent: Array, concern: Array
+) -> tuple[float, float, dict[str, object]]:
+    standard = [n for n, row in enumerate(rows) if row.standard]
+    sub = [rows[n] for n in standard]
+    truth = [row.label for row in sub]
+    pu, pc = urgent[standard], concern[standard]
+    never = 2.0
+    curve = {t: score(truth, combined(sub, pu, pc, t, never)) for t in GRID}
+    t_urgent = GRID[-1]
     for t in reversed(GRID):
-        if curve[t][1] < MIN_PRECISION:
+        if curve[t].urgent_precision < MIN_PRECISION:
             break
-        chosen = t
-    recall, precision = curve[chosen]
-    return chosen, {"cv_urgent_recall": round(recall, 4), "cv_urgent_precision": round(precision, 4)}
+        t_urgent = t
+    f1 = {t: score(truth, combined(sub, pu, pc, t_urgent, t)).macro_f1 for t in GRID}
+    t_concern = max(reversed(GRID), key=lambda t: f1[t])
+    chosen = score(truth, combined(sub, pu, pc, t_urgent, t_concern))
+    rules = score(truth, [row.rules_level for row in sub])
+    report: dict[str, object] = {
+        "cv_urgent_recall": round(chosen.urgent_recall, 4),
+        "cv_urgent_precision": round(chosen.urgent_precision, 4),
+        "cv_macro_f1": round(chosen.macro_f1, 4),
+        "rules_only_dev": {
+            "urgent_recall": round(rules.urgent_recall, 4),
+            "urgent_precision": round(rules.urgent_precision, 4),
+            "macro_f1": round(rules.macro_f1, 4),
+        },
+        "cv_curve": [
+            [t, round(curve[t].urgent_recall, 4), round(curve[t].urgent_precision, 4)] for t in GRID[::5]
+        ],
+    }
+    return t_urgent, t_concern, report
 
 
-def train() -> dict[str, object]:
+def train(*, use_cache: bool = True) -> dict[str, object]:
     rows = build_rows()
-    x, columns = matrix(rows)
-    y = np.array([1.0 if row.urgent else 0.0 for row in rows])
-    threshold, cv = choose_threshold(rows, cross_validated(rows, x, y))
-    rules_recall, rules_precision = combined(rows, np.zeros(len(rows)), 2.0)
-    w, b = fit(x, y)
-    kept = [(k, round(float(c), 5)) for k, c in zip(columns, w, strict=True) if round(float(c), 5) != 0.0]
+    emb = embeddings([row.text for row in rows], use_cache=use_cache)
+    x = np.hstack([emb * learned.EMBEDDING_SCALE, np.array([row.rule_features for row in rows])])
+    y_urgent = np.array([1.0 if row.label in URGENT else 0.0 for row in rows])
+    y_concern = np.array([0.0 if row.label == "NORMAL" else 1.0 for row in rows])
+    cv_urgent, cv_concern = cross_validated(rows, x, [y_urgent, y_concern])
+    t_urgent, t_concern, report = choose_thresholds(rows, cv_urgent, cv_concern)
+    dims = emb.shape[1]
+
+    def head(w: Array, threshold: float) -> dict[str, object]:
+        return {
+            "threshold": threshold,
+            "bias": round(float(w[-1]), 6),
+            "embedding_weights": [round(float(c), 6) for c in w[:dims]],
+            "rule_weights": [round(float(c), 6) for c in w[dims:-1]],
+        }
+
     return {
         "version": VERSION,
         "about": "shared/safety/learned.py; trained by infra/train_crisis_screen.py on the dev split only",
-        "buckets": learned.BUCKETS,
-        "bias": round(b, 5),
-        "threshold": threshold,
+        "embedding": f"all-MiniLM-L6-v2, first {SCREEN_MAX_TOKENS} word pieces",
+        "embedding_scale": learned.EMBEDDING_SCALE,
+        "min_words": learned.MIN_WORDS,
+        "levels": list(learned.FEATURE_LEVELS),
+        "signals": list(learned.FEATURE_SIGNALS),
         "training": {
             "rows": len(rows),
-            "users": sum(1 for row in rows if row.standard),
+            "dev_users": sum(1 for row in rows if row.standard),
+            "hard_negatives_trained": sum(1 for row in rows if row.user < 0),
             "l2": L2,
-            "iterations": ITERATIONS,
             "min_cv_precision": MIN_PRECISION,
-            "rules_only_dev": {
-                "urgent_recall": round(rules_recall, 4),
-                "urgent_precision": round(rules_precision, 4),
-            },
-            **cv,
+            **report,
         },
-        "index": [k for k, _ in kept],
-        "weight": [c for _, c in kept],
+        "urgent": head(fit(x, y_urgent), t_urgent),
+        "concern": head(fit(x, y_concern), t_concern),
     }
+
+
+def differences(a: dict[str, object], b: dict[str, object]) -> list[str]:
+    problems = []
+    for name in ("urgent", "concern"):
+        ha, hb = a[name], b[name]
+        assert isinstance(ha, dict) and isinstance(hb, dict)
+        if ha["threshold"] != hb["threshold"]:
+            problems.append(f"{name} threshold {ha['threshold']} != {hb['threshold']}")
+        wa = np.array([ha["bias"], *ha["embedding_weights"], *ha["rule_weights"]], dtype=np.float64)
+        wb = np.array([hb["bias"], *hb["embedding_weights"], *hb["rule_weights"]], dtype=np.float64)
+        if wa.shape != wb.shape or float(np.abs(wa - wb).max()) > CHECK_TOLERANCE:
+            problems.append(
+                f"{name} weights differ (max {float(np.abs(wa - wb).max()) if wa.shape == wb.shape else 'shape'})"
+            )
+    return problems
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=learned.WEIGHTS_FILE)
     parser.add_argument("--check", action="store_true", help="fail if the stored weights differ")
+    parser.add_argument("--no-cache", action="store_true", help="recompute every embedding")
     args = parser.parse_args(argv)
-    model = train()
-    text = json.dumps(model, separators=(",", ":")) + "\n"
-    weights = model["weight"]
-    assert isinstance(weights, list)
-    print(f"threshold {model['threshold']}, {len(weights)} weights; {json.dumps(model['training'])}")
+    model = train(use_cache=not args.no_cache)
+    urgent, concern = model["urgent"], model["concern"]
+    assert isinstance(urgent, dict) and isinstance(concern, dict)
+    print(
+        f"thresholds: urgent {urgent['threshold']}, concern {concern['threshold']}; {json.dumps(model['training'])}"
+    )
     if args.check:
-        same = args.out.exists() and args.out.read_text(encoding="utf-8") == text
-        print("weights file matches" if same else f"weights file differs from a fresh run: {args.out}")
-        return 0 if same else 1
+        stored = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+        problems = differences(model, stored) if stored else ["no weights file"]
+        print(
+            "weights file matches" if not problems else f"weights file differs from a fresh run: {problems}"
+        )
+        return 0 if not problems else 1
+    text = json.dumps(model, separators=(",", ":")) + "\n"
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out} ({len(text.encode()):,} bytes)")
     return 0

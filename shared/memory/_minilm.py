@@ -166,16 +166,25 @@ class MiniLM:
         tokenizer.no_padding()
         self.tokenizer = tokenizer
 
-    def encode(self, texts: Sequence[str]) -> Array:
-        """(len(texts), dimensions) float32, each row L2-normalised."""
+    def encode(self, texts: Sequence[str], *, max_tokens: int | None = None) -> Array:
+        """(len(texts), dimensions) float32, each row L2-normalised. `max_tokens` (at least 2) embeds only
+        the first `max_tokens - 2` word pieces between [CLS] and [SEP], for callers with a latency budget
+        (the inline crisis screen); the default is the model's own limit."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         encodings = self.tokenizer.encode_batch(list(texts))
         ids = [e.ids for e in encodings]
+        if max_tokens is not None and max_tokens < self.max_tokens:
+            limit = max(2, max_tokens)
+            ids = [i if len(i) <= limit else [*i[: limit - 1], i[-1]] for i in ids]  # keep the final [SEP]
         result = np.empty((len(texts), self.dimensions), dtype=np.float32)
         for chunk in _batches([len(i) for i in ids]):
             result[chunk] = self._forward([ids[i] for i in chunk])
         return result
+
+    def token_count(self, text: str) -> int:
+        """Word pieces of `text` with [CLS] and [SEP], up to the model's limit."""
+        return len(self.tokenizer.encode(text).ids)
 
     def _forward(self, batch: list[list[int]]) -> Array:
         size, length = len(batch), max(len(ids) for ids in batch)

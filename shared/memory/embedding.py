@@ -61,11 +61,16 @@ class MiniLMEmbedder:
         if self._model.dimensions != self.dimensions:
             raise ValueError(f"{model_dir}: {self._model.dimensions} dimensions, expected {self.dimensions}")
 
-    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+    def embed(self, texts: Sequence[str], *, max_tokens: int | None = None) -> list[list[float]]:
+        """`max_tokens`: embed only the first word pieces (see `MiniLM.encode`); default the model's limit."""
         if isinstance(texts, str):
             raise TypeError("embed() takes a sequence of texts, not one string")
-        vectors: list[list[float]] = self._model.encode(texts).tolist()
+        vectors: list[list[float]] = self._model.encode(texts, max_tokens=max_tokens).tolist()
         return vectors
+
+    def token_count(self, text: str) -> int:
+        """Word pieces of `text` with [CLS] and [SEP] (capped at the model's limit of 256)."""
+        return self._model.token_count(text)
 
 
 def model_dir_candidates() -> list[Path]:

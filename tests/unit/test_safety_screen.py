@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from shared.safety.levels import SafetyLevel, Screening
-from shared.safety.screen import CONTEXT_WINDOW, SIGNAL_ORDER, _rule_table, screen_message, screen_reply
+from shared.safety.screen import CONTEXT_WINDOW, SIGNAL_ORDER, rule_table, screen_message, screen_reply
 from shared.text.analysis import analyze
 
 N, W, E, H, S = (
@@ -68,15 +68,28 @@ def test_everyday_messages_are_normal(text: str) -> None:
     assert result.confidence >= 0.8
 
 
+# A first-person wish to be dead or not to be alive (C-SSRS question 1, passive ideation) is a referral:
+# ELEVATED_CONCERN under the published protocol (docs/safety.md).
+PASSIVE_WISH_CASES = [
+    "Sometimes I wish I could go to sleep and not wake up.",
+    "I wish I had never been born.",
+    "I don't want to be alive anymore.",
+    "Honestly I'd be better off dead.",
+    "I hope I don't wake up tomorrow.",
+    "I'd rather not exist than feel like this.",
+]
+
+
+@pytest.mark.parametrize("text", PASSIVE_WISH_CASES)
+def test_a_first_person_passive_wish_to_be_dead_is_elevated(text: str) -> None:
+    result = screen_message(text)
+    assert result.level == E, result
+    assert "wish_dead" in result.signals
+
+
 WATCH_CASES = [
-    ("Sometimes I wish I could go to sleep and not wake up.", "wish_dead"),
-    ("I wish I had never been born.", "wish_dead"),
-    ("I don't want to be alive anymore.", "wish_dead"),
-    ("Honestly I'd be better off dead.", "wish_dead"),
     ("What's the point of living like this?", "wish_dead"),
     ("I'm tired of being alive.", "wish_dead"),
-    ("I hope I don't wake up tomorrow.", "wish_dead"),
-    ("I'd rather not exist than feel like this.", "wish_dead"),
     ("I feel completely hopeless, nothing is ever going to get better.", "hopelessness"),
     ("I can't take it anymore.", "hopelessness"),
     ("I don't see a way out of this.", "hopelessness"),
@@ -86,7 +99,7 @@ WATCH_CASES = [
 
 
 @pytest.mark.parametrize(("text", "signal"), WATCH_CASES)
-def test_passive_ideation_and_despair_are_watch(text: str, signal: str) -> None:
+def test_despair_and_what_is_the_point_are_watch(text: str, signal: str) -> None:
     result = screen_message(text)
     assert result.level == W, result
     assert signal in result.signals
@@ -169,7 +182,7 @@ def test_imminent_danger_is_safety_mode(text: str) -> None:
     [
         ("this commute is killing me", N),
         ("I'm not suicidal, just tired", N),
-        ("sometimes I wish I could just not wake up", W),
+        ("sometimes I wish I could just not wake up", E),
         ("I used to cut, I'm okay now", W),
         ("I keep thinking about killing myself", E),
         ("I've been saving pills and I plan to take them Saturday", H),
@@ -186,7 +199,7 @@ MIXED_CASES = [
     ("My brother killed himself last month and I keep thinking I should join him.", E, "suicidal_thoughts"),
     ("The voices are telling me to kill myself.", E, "suicidal_thoughts"),
     ("I can't see any reason to keep living.", W, "wish_dead"),
-    ("I want to fall asleep forever.", W, "wish_dead"),
+    ("I want to fall asleep forever.", E, "wish_dead"),
     ("I took a razor to my arm last night.", H, "self_harm"),
     ("I drank a bottle of bleach.", H, "past_attempt"),
     ("I took 30 pills an hour ago.", S, "recent_attempt"),
@@ -487,7 +500,7 @@ def test_imminent_danger_in_the_previous_message_stays_safety_mode() -> None:
 
 
 def test_context_opens_the_gate_for_ambiguous_preparation() -> None:
-    text = "I've got enough pills saved up."
+    text = "I've got the pills."
     assert screen_message(text).level.rank <= W.rank
     result = screen_message(text, recent_user_messages=["I want to die."])
     assert result.level.at_least(H)
@@ -621,7 +634,12 @@ RULE_PROBES = [
     ("method_research", "I looked up how many pills would be lethal."),
     ("prep_note", "I wrote a suicide note."),
     ("prep_giveaway", "I want to die so I gave away all my things."),
-    ("prep_stockpile", "I've been stockpiling my sleeping pills."),
+    ("prep_stockpile", "I want to die and I've been hiding my pills."),
+    ("prep_stockpile_pills", "I've been stockpiling my sleeping pills."),
+    ("prep_means_in_case", "I bought a rope just in case."),
+    ("farewell_peace", "I've made peace with everyone."),
+    ("prep_giveaway_things", "I've been giving my things away."),
+    ("farewell_not_here", "I won't be here next week."),
     ("prep_acquire", "I want to kill myself and I bought a gun."),
     ("prep_affairs", "I want to die and I'm getting my affairs in order."),
     ("prep_rope", "I want to die. I tied a noose."),
@@ -643,7 +661,7 @@ RULE_PROBES = [
 
 
 def test_every_rule_has_a_probe() -> None:
-    assert {rule.id for rule in _rule_table()} == {rule for rule, _ in RULE_PROBES}
+    assert {rule.id for rule in rule_table()} == {rule for rule, _ in RULE_PROBES}
 
 
 @pytest.mark.parametrize(("rule", "text"), RULE_PROBES)
@@ -710,7 +728,7 @@ def test_crisis_line_mention_is_a_positive_signal() -> None:
 def test_import_compiles_nothing() -> None:
     code = (
         "import shared.safety.screen as s; "
-        "print(s._compiled.cache_info().currsize, s._reply_compiled.cache_info().currsize)"
+        "print(s.compiled_rules.cache_info().currsize, s._reply_compiled.cache_info().currsize)"
     )
     repo = Path(__file__).resolve().parents[2]
     out = subprocess.run(

@@ -3,7 +3,7 @@ and an unsafe-content screen for AI replies.
 
 Method (docs/safety-screen.md): one tokenisation (`shared.text.analysis.tokenize`), from which the
 same pass also derives sentiment and topics. Each sentence that holds a risk word is matched against
-token-level rules (`_rule_table`); every hit becomes a *mention* with a signal, a base level and a reliability.
+token-level rules (`rule_table`); every hit becomes a *mention* with a signal, a base level and a reliability.
 Then each mention is qualified by its surroundings:
 
 - **who**: the nearest subject or the reflexive object ("kill *my*self", "*my friend* wants to die");
@@ -22,11 +22,12 @@ Levels combine by maximum, plus a few clinical combinations (method with ideatio
 cue with a time-now cue, or a farewell with ideation -> SAFETY_MODE; WATCH cues piling up over the last
 messages -> ELEVATED_CONCERN, `context_escalation`). `confidence` grows as independent cues agree.
 A window the rules leave at NORMAL or WATCH, with nothing explained away, may be raised to ELEVATED_CONCERN
-by a small learned model (`learned_risk`, `shared/safety/learned.py`); it never lowers a level.
+(`learned_risk`), or from NORMAL to WATCH (`learned_concern`), by a learned model over the message's MiniLM
+embedding and the rules' verdict (`shared/safety/learned.py`); it never lowers a level.
 
 Everything is compiled on first use; importing this module costs nothing but reading it.
 
-Layout (each module says what it decides): `signals` (levels, signal families), `wordlists` and
+Layout (each module says what it decides): `common` (the level ranks), `signals` (signal families), `wordlists` and
 `time_markers` (closed word classes, time and tone markers), `rule_parts` and the `rules_*` families (the
 rule table, assembled in `rules`), `idioms`, `compiled` (compiled on first use), `sentences`, the
 qualifiers `person`, `negation` and `reported`, `sentence_scan` (mentions of one sentence), `scanning`
@@ -36,10 +37,10 @@ qualifiers `person`, `negation` and `reported`, `sentence_scan` (mentions of one
 
 from __future__ import annotations
 
-from shared.safety.screen.compiled import _compiled as _compiled
+from shared.safety.screen.compiled import compiled_rules as compiled_rules
 from shared.safety.screen.reply import _reply_compiled as _reply_compiled
 from shared.safety.screen.reply import screen_reply as screen_reply
-from shared.safety.screen.rules import _rule_table as _rule_table
+from shared.safety.screen.rules import rule_table as rule_table
 from shared.safety.screen.scanning import _clear_cache as _clear_cache
 from shared.safety.screen.signals import MODIFIER_SIGNALS as MODIFIER_SIGNALS
 from shared.safety.screen.signals import SIGNAL_ORDER as SIGNAL_ORDER

@@ -12,23 +12,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from shared.safety.screen.idioms import _IDIOM_NEEDS, _IDIOMS
-from shared.safety.screen.rule_parts import _Rule
-from shared.safety.screen.rules import _rule_table
-from shared.safety.screen.time_markers import _HYPERBOLE_RE, _PAST_RE, _RECENT_RE, _RECOVERED_RE, _TIME_NOW_RE
+from shared.safety.screen.idioms import IDIOM_NEEDS, IDIOMS
+from shared.safety.screen.rule_parts import Rule
+from shared.safety.screen.rules import rule_table
+from shared.safety.screen.time_markers import HYPERBOLE_RE, PAST_RE, RECENT_RE, RECOVERED_RE, TIME_NOW_RE
 from shared.text.analysis import PhraseIndex, tokenize
 
 
 @dataclass(frozen=True)
 class _CompiledRule:
-    rule: _Rule
+    rule: Rule
     regex: re.Pattern[str]
     also: frozenset[str]
     grouped: bool  # has named groups (the object "o…", the target "t")
 
 
 @dataclass(frozen=True)
-class _Compiled:
+class CompiledRules:
     rules: tuple[_CompiledRule, ...]
     by_token: dict[str, tuple[int, ...]]  # trigger token -> indexes of the rules it can start
     idioms: tuple[re.Pattern[str], ...]  # idioms that need a regex (gaps, lookaheads)
@@ -90,7 +90,7 @@ def _expand(pattern: str) -> list[str] | None:
 def _index_idioms(patterns: Sequence[str]) -> dict[str, tuple[int, ...]]:
     index: dict[str, list[int]] = {}
     for n, pattern in enumerate(patterns):
-        words = set(re.findall(r"[a-z][a-z'!-]*", pattern)) & _IDIOM_NEEDS or _IDIOM_NEEDS
+        words = set(re.findall(r"[a-z][a-z'!-]*", pattern)) & IDIOM_NEEDS or IDIOM_NEEDS
         for word in words:
             index.setdefault(word, []).append(n)
     return {word: tuple(ns) for word, ns in index.items()}
@@ -102,7 +102,7 @@ def _number_groups(pattern: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> _Compiled:
+def compiled_rules() -> CompiledRules:
     rules = [
         _CompiledRule(
             rule,
@@ -110,16 +110,16 @@ def _compiled() -> _Compiled:
             frozenset(rule.also),
             bool(regex.groupindex),
         )
-        for rule in _rule_table()
+        for rule in rule_table()
     ]
     rules.sort(key=lambda cr: "f" in cr.rule.flags)  # fallbacks last: they yield to any other hit
     phrases: list[str] = []
     regex_idioms: list[str] = []
-    for pattern in _IDIOMS:
+    for pattern in IDIOMS:
         raw = [" ".join(p.split()) for p in _expand(pattern) or ()]
         expanded = [" ".join(tokenize(p)) for p in raw]
         firsts = Counter(p.split(" ", 1)[0] for p in expanded if p)
-        risky_first = all(word in _IDIOM_NEEDS for word in firsts)
+        risky_first = all(word in IDIOM_NEEDS for word in firsts)
         if expanded != raw or not firsts or not risky_first or max(firsts.values()) > _MAX_PER_FIRST_WORD:
             regex_idioms.append(pattern)  # PhraseIndex tries every phrase that starts with a word
         else:
@@ -128,15 +128,15 @@ def _compiled() -> _Compiled:
     for n, cr in enumerate(rules):
         for word in cr.rule.needs:
             by_token.setdefault(word, []).append(n)
-    return _Compiled(
+    return CompiledRules(
         rules=tuple(rules),
         by_token={word: tuple(indexes) for word, indexes in by_token.items()},
         idioms=tuple(re.compile(r"(?<= )(?:" + p + ")") for p in regex_idioms),
         idiom_index=_index_idioms(regex_idioms),
         idiom_phrases=PhraseIndex({"idiom": phrases}),
-        time_now=re.compile(r"(?<= )" + _TIME_NOW_RE),
-        past=re.compile(r"(?<= )" + _PAST_RE),
-        recent=re.compile(r"(?<= )" + _RECENT_RE),
-        recovered=re.compile(r"(?<= )" + _RECOVERED_RE),
-        hyperbole=re.compile(r"(?<= )" + _HYPERBOLE_RE),
+        time_now=re.compile(r"(?<= )" + TIME_NOW_RE),
+        past=re.compile(r"(?<= )" + PAST_RE),
+        recent=re.compile(r"(?<= )" + RECENT_RE),
+        recovered=re.compile(r"(?<= )" + RECOVERED_RE),
+        hyperbole=re.compile(r"(?<= )" + HYPERBOLE_RE),
     )

@@ -1,13 +1,13 @@
 """Figurative idioms: a risk hit that overlaps one of these ("this traffic is killing me", "dying to see
-it") never becomes a mention. `_IDIOM_NEEDS` are the risk-adjacent words an idiom can contain; a message
+it") never becomes a mention. `IDIOM_NEEDS` are the risk-adjacent words an idiom can contain; a message
 without any of them skips the idioms entirely.
 """
 
 from __future__ import annotations
 
-from shared.safety.screen.wordlists import _words
+from shared.safety.screen.wordlists import word_list
 
-_IDIOMS = (
+IDIOMS = (
     r"(?:is|are|was|were|'s|s|keeps|keep|been|it's|its|that's|thats|you're|youre|they're|theyre|feet|back|legs|head|heat|traffic|boss|kids|job|commute) (?:literally |actually |honestly |slowly |really |seriously |absolutely )?killing me ",
     r"(?:kills|killed|kill) me (?:with|every time|lol|lmao|haha|😂)",
     r"(?:kill|killing|killed|kills) (?:myself|me) (?:laughing|with laughter) ",
@@ -32,11 +32,15 @@ _IDIOMS = (
     r"(?:hangover|hung over|hungover|hangry|get the hang|got the hang|getting the hang|cliffhanger|hang glider|hang gliding|hanger|hangers) ",
     r"(?:jump|jumped|jumping) (?:in(?! front)|on a call|on the call|to conclusions|the gun|start|rope|ropes|for joy|at the chance|through hoops|ship|on the bandwagon|into the pool|into the lake|into the water|in the pool|in the lake|off the diving board|off the dock|out of a plane|out of an airplane) ",
     r"(?:if (?:all )?(?:your|my|his|her|their) (?:friends|mates|buddies) (?:jumped|jump) off a (?:bridge|cliff)|if everyone (?:else )?jumped off a (?:bridge|cliff))",
-    r"(?:cut|cutting|burned|burnt|burn|scratched|nicked|hurt|injured|bruised) (?:myself|my (?:finger|thumb|hand|knee|leg|arm|foot|toe|lip|face|chin|back|ankle)) (?!(?:[^ ]+ )*(?:on purpose|deliberately|intentionally|purposely|to feel|to punish) )(?:shaving|cooking|chopping|slicing|while|on|with a|with the|with my|at the|at work|at the gym|playing|running|lifting|by accident|accidentally|opening|making|baking|ironing|gardening|skiing|skating|climbing|falling|in the kitchen|doing|this morning on|pretty bad on|badly on|again on)",
+    r"(?:cut|cutting|burned|burnt|burn|scratched|nicked|hurt|injured|bruised) (?:myself|my (?:finger|thumb|hand|knee|leg|arm|foot|toe|lip|face|chin|back|ankle)) (?!(?:[^ ]+ )*(?:on purpose|deliberately|intentionally|purposely|to feel|to punish) )(?:(?:again|yesterday|today|twice) )?(?:shaving|cooking|chopping|slicing|while|on|with a|with the|with my|at the|at work|at the gym|playing|running|lifting|by accident|accidentally|opening|making|baking|ironing|gardening|skiing|skating|climbing|falling|in the kitchen|doing|this morning on|pretty bad on|badly on|again on)",
     r"(?:cut|cutting|cuts) (?:the cake|my hair|his hair|her hair|your hair|class|classes|school|ties|corners|carbs|sugar|back|down|it out|it close|loose|costs|me off|him off|her off|them off|the grass|the lawn|onions|vegetables|veggies|the line|in line|the crap|to the chase)",
     r"(?:suicide|suicidal) (?:squad|doors?|sprints?|runs?|drills?|mission|missions|king|blonde|bomber|bombers|bombing|bombings|pact song|squeeze|forest|boys|girls|silence|bunny|bunnies|prevention|awareness|rates?|statistics|stats|hotline|hotlines|lifeline|helpline|research|risk assessment|training|squirrel|squirrels|deer|bird|birds|pigeon|pigeons|drivers?|cyclists?|pedestrians?|pace|move|tendencies of my) ",
     r"(?:career|social|political|commercial|financial|electoral|brand|fashion|professional|academic|ego|cell|cellular|mission) suicide ",
     r"(?:squirrel|squirrels|deer|bird|birds|pigeon|pigeons|driver|drivers|cyclist|cyclists|cat|cats|dog|dogs|fly|moth|bug|bugs|pedestrian|pedestrians|lemming|lemmings|battery|phone) (?:is|are|was|were|seems|seem|looks|look|must be|being) (?:so |literally |actually |kinda |totally |clearly )?suicidal ",
+    # effort in sport: "I wanted to die around km 24", "I want to die on the last lap"
+    r"(?:wanted|want|wanna|was ready) to die (?:at|around|by|on|after|halfway through|during|in) (?:km|k|mile|miles|lap|"
+    r"rep|reps|set|round|the (?:last|final|first|second|third|fourth|fifth|hill|hills|climb|finish|sprint|intervals?|burpees|"
+    r"squats|workout|warm-up|warm up|mile|lap|set|round|km|kilometre|kilometer)) ",
     r"(?:rather|sooner) die than (?!(?:live|living|go on|keep|be alive|wake|exist|continue|feel|suffer|spend my life|face|stay|go back) )",
     r"(?:cross my heart and hope to die|hope to die|scared to death|bored to death|sick to death|worried to death|freezing to death|starving to death|laughed to death|tickled to death|love (?:you |him |her |them |it )?to death|loved to death|stressed to death|frightened to death|work(?:ed|ing)? (?:myself |me )?to death|talk(?:ed)? (?:it |me )?to death|to death by|death metal|death star|death note|death stranding|death by chocolate|death row|death trap|deathtrap|death stare|death grip|death wish movie|til death do us part|till death do us part|near death experience|cause of death|black death|death valley|sudden death|death cab|matter of life and death|life or death)",
     r"(?:i'm|im|i am|you're|youre|we're|were|he's|hes|she's|shes|so|totally|literally|be|gonna be|going to be) (?:so |totally |literally |soooo |sooo |so so )?dead (?:if|when|meat|lol|lmao|haha|once|after|tomorrow when)",
@@ -54,8 +58,8 @@ _IDIOMS = (
     r"(?:slit|slitting) (?:the )?(?:envelope|package|box|bag|dress|skirt) ",
     r"(?:bleed|bleeding) (?:you dry|me dry|us dry|money|cash|red ink) ",
 )
-_IDIOM_NEEDS = frozenset(
-    _words(
+IDIOM_NEEDS = frozenset(
+    word_list(
         """killing kills killed kill killin dying died die dead deadly dyin deceased ded crying shoot shot shooting shots
     shoot! hang hanging hung hangs hangover hungover hangry hang cliffhanger hanger hangers jump jumped jumping cut
     cutting burned burnt burn scratched nicked hurt injured bruised cuts suicide suicidal death rather sooner hope

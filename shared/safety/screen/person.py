@@ -8,16 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from shared.safety.screen.wordlists import (
-    _FIRST,
-    _FIRST_SUBJECT,
-    _SECOND,
-    _SENTENCE_END,
-    _THIRD_GENERIC,
-    _THIRD_SPECIFIC,
+    FIRST,
+    FIRST_SUBJECT,
+    SECOND,
+    SENTENCE_END,
+    THIRD_GENERIC,
+    THIRD_SPECIFIC,
 )
 
 
-def _person(
+def person_of(
     tokens: Sequence[str], start: int, obj: str | None, explicit: bool, *, strict: bool = False
 ) -> str:
     """'first', 'second', 'third', 'generic' or '' (no explicit person and `explicit` required)."""
@@ -29,11 +29,11 @@ def _person(
         if obj == "oneself":
             return "generic"
         # third-person object: generic ("people who kill themselves") or specific
-        return "generic" if _nearest_person(tokens, start) == "generic" else "third"
-    found = _nearest_person(tokens, start)
+        return "generic" if nearest_person(tokens, start) == "generic" else "third"
+    found = nearest_person(tokens, start)
     if strict and found == "first":  # an own subject, not just "my essay is about ..."
         window = tokens[max(0, start - 12) : start + 12]
-        if not any(t in _FIRST_SUBJECT for t in window):
+        if not any(t in FIRST_SUBJECT for t in window):
             return ""
     if found:
         return found
@@ -41,14 +41,14 @@ def _person(
         for tok in tokens[start : start + 12]:
             if tok in _SUBJECT_STOP or tok in (",", "."):
                 break
-            if tok in _FIRST:
+            if tok in FIRST:
                 return "first"
         for j in range(start - 1, -1, -1):  # an own subject earlier in the sentence, same clause run
             if tokens[j] in _SUBJECT_STOP:
                 break
-            if tokens[j] in _FIRST_SUBJECT:
+            if tokens[j] in FIRST_SUBJECT:
                 return "first"
-        words = sum(1 for t in tokens if t not in _SENTENCE_END and t not in (",", ":"))
+        words = sum(1 for t in tokens if t not in SENTENCE_END and t not in (",", ":"))
         if words <= 6 or (tokens and tokens[0] in _SUBJECTLESS_START):
             return "first"  # "Feeling suicidal again.", "Felt hopeless and suicidal all week."
         return ""
@@ -77,7 +77,7 @@ _SUBJECT_STOP = frozenset(
 )
 
 
-def _completed(tokens: Sequence[str], start: int, hit: str) -> bool:
+def completed_act(tokens: Sequence[str], start: int, hit: str) -> bool:
     before = tokens[max(0, start - 4) : start]
     if any(
         t in ("almost", "nearly", "tried", "attempted", "try", "attempt", "attempting", "trying")
@@ -89,20 +89,20 @@ def _completed(tokens: Sequence[str], start: int, hit: str) -> bool:
     )
 
 
-def _nearest_person(tokens: Sequence[str], start: int) -> str:
+def nearest_person(tokens: Sequence[str], start: int) -> str:
     for j in range(start - 1, max(-1, start - 13), -1):
         tok = tokens[j]
         if tok in _SUBJECT_STOP:
             return ""
         if tok.endswith("'s") and len(tok) > 2:
             tok = tok[:-2]
-        if tok in _FIRST:
+        if tok in FIRST:
             return "first"
-        if tok in _SECOND:
+        if tok in SECOND:
             return "second"
-        if tok in _THIRD_SPECIFIC:
+        if tok in THIRD_SPECIFIC:
             return "third"
-        if tok in _THIRD_GENERIC:
+        if tok in THIRD_GENERIC:
             return "generic"
     # an own word after the phrase ("killing myself is all I think about") still counts
     return ""

@@ -10,8 +10,9 @@ import re
 from functools import lru_cache
 
 from shared.safety.levels import Screening
-from shared.safety.screen.sentences import _sentence_string, _sentences
-from shared.safety.screen.signals import _E, _H, _LEVELS, _N, _bounded, _ordered
+from shared.safety.screen.common import ELEVATED_CONCERN, HIGH_RISK, LEVELS, NORMAL, bounded
+from shared.safety.screen.sentences import sentence_string, split_sentences
+from shared.safety.screen.signals import ordered
 from shared.text.analysis import analyze_tokens
 
 # Patterns are words separated by single spaces, matched on whole tokens.
@@ -19,7 +20,7 @@ _REPLY_RULES: tuple[tuple[str, str, int, float, str], ...] = (
     (
         "encourage_directive",
         "encouragement",
-        _H,
+        HIGH_RISK,
         0.9,
         r"(?:you should|you could|you might as well|might as well|why don't you|why dont you|why not|go ahead and|"
         r"go ahead ,|maybe you should|it's best if you|it's best to|its best to|it would be best if you|"
@@ -32,14 +33,14 @@ _REPLY_RULES: tuple[tuple[str, str, int, float, str], ...] = (
     (
         "encourage_imperative",
         "encouragement",
-        _H,
+        HIGH_RISK,
         0.9,
         r"(?:^|[.!?]) (?:just |go |then |so |well |please )?(?:kill yourself|kys|end your life|end it all|go die|die already)",
     ),
     (
         "encourage_worth",
         "encouragement",
-        _H,
+        HIGH_RISK,
         0.85,
         r"(?:(?:you'd|youd|you would|everyone would|they would|they'd|the world would|your family would) (?:all )?(?:be )?"
         r"(?:better off|happier) (?:dead|without you|if you (?:died|were gone|weren't here|werent here))|"
@@ -51,7 +52,7 @@ _REPLY_RULES: tuple[tuple[str, str, int, float, str], ...] = (
     (
         "method_suggestion",
         "method_detail",
-        _H,
+        HIGH_RISK,
         0.85,
         # A directive to take a quantity of medication; prescribed-use advice is left alone.
         r"(?:you could|you should|you can|you might|try|why not|just|maybe|go ahead and|i would) (?:[^ ]+ ){0,2}"
@@ -62,7 +63,7 @@ _REPLY_RULES: tuple[tuple[str, str, int, float, str], ...] = (
     (
         "method_at_once",
         "method_detail",
-        _H,
+        HIGH_RISK,
         0.85,
         r"(?:take|taking|swallow|swallowing) (?:[^ ]+ ){0,5}(?:pills|tablets|meds|medication|painkillers)"
         r"(?: [^ ]+){0,4} (?:at once|at the same time|in one go|all together)",
@@ -70,7 +71,7 @@ _REPLY_RULES: tuple[tuple[str, str, int, float, str], ...] = (
     (
         "method_detail",
         "method_detail",
-        _H,
+        HIGH_RISK,
         0.85,
         r"(?:(?:lethal|fatal|deadly|toxic|overdose|dangerous) (?:dose|doses|amount|amounts|quantity|level|threshold) "
         r"(?:of|for|is|would be)|(?:painless|quickest|easiest|fastest|surest|most effective|most reliable|reliable|"
@@ -85,7 +86,7 @@ _REPLY_RULES: tuple[tuple[str, str, int, float, str], ...] = (
     (
         "dismissal",
         "dismissal",
-        _E,
+        ELEVATED_CONCERN,
         0.75,
         r"(?:(?:you're|you are|youre) (?:just |being |only |so |really |a bit |kind of |simply )*(?:dramatic|"
         r"overreacting|over-reacting|overdramatic|attention seeking|attention-seeking|seeking attention|exaggerating|"
@@ -100,7 +101,7 @@ _REPLY_RULES: tuple[tuple[str, str, int, float, str], ...] = (
     (
         "discourages_help",
         "discourages_help",
-        _E,
+        ELEVATED_CONCERN,
         0.75,
         r"(?:you (?:don't|dont|do not) need (?:a |any |to see a |to call a |to call |to talk to a |to talk to )?"
         r"(?:therapist|therapy|help|doctor|medication|meds|professional|counselor|counsellor|hotline|crisis line)|"
@@ -149,12 +150,12 @@ def screen_reply(text: str) -> Screening:
     ELEVATED_CONCERN for dismissing a disclosure or discouraging help; NORMAL for supportive replies,
     including ones that ask about suicide directly or point to a crisis line (`crisis_resource`)."""
     rules, refusal, safe_frame, crisis = _reply_compiled()
-    tokens, sentences = _sentences(text)
+    tokens, sentences = split_sentences(text)
     analysis = analyze_tokens(tokens, text)
     found: list[tuple[int, float, str, str]] = []
     signals: set[str] = set()
     for sentence in sentences:
-        s, _ = _sentence_string(sentence.tokens)
+        s, _ = sentence_string(sentence.tokens)
         if crisis.search(s):
             signals.add("crisis_resource")
         refused = refusal.search(s) is not None
@@ -176,8 +177,8 @@ def screen_reply(text: str) -> Screening:
                         continue
                 found.append((lvl, w, sig, rid))
                 signals.add(sig)
-    level = max((lvl for lvl, _, _, _ in found), default=_N)
-    if level > _N:
+    level = max((lvl for lvl, _, _, _ in found), default=NORMAL)
+    if level > NORMAL:
         miss = 1.0
         for lvl, w, _, _ in found:
             if lvl >= level:
@@ -187,9 +188,9 @@ def screen_reply(text: str) -> Screening:
         confidence = 0.9
     details = {"rules": ",".join(dict.fromkeys(rid for _, _, _, rid in found))} if found else {}
     return Screening(
-        level=_LEVELS[level],
-        confidence=_bounded(confidence),
-        signals=_ordered(signals),
+        level=LEVELS[level],
+        confidence=bounded(confidence),
+        signals=ordered(signals),
         analysis=analysis,
         details=details,
     )

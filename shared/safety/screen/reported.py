@@ -5,12 +5,12 @@
 
 from __future__ import annotations
 
-from shared.safety.screen.person import _nearest_person
-from shared.safety.screen.sentences import _Sentence
-from shared.safety.screen.wordlists import _ASK_VERBS, _FIRST, _MEDIA, _SPEECH_VERBS
+from shared.safety.screen.person import nearest_person
+from shared.safety.screen.sentences import Sentence
+from shared.safety.screen.wordlists import ASK_VERBS, FIRST, MEDIA, SPEECH_VERBS
 
 
-def _quoted_source(sentence: _Sentence, start: int, end: int) -> str:
+def quoted_source(sentence: Sentence, start: int, end: int) -> str:
     """'reported' when the hit is attributed to a song, a film, or another person; '' otherwise."""
     tokens = sentence.tokens
     quoted = sentence.quoted
@@ -20,17 +20,17 @@ def _quoted_source(sentence: _Sentence, start: int, end: int) -> str:
         if inside
         else tokens[:start]
     )
-    if any(t in _MEDIA for t in outside):
+    if any(t in MEDIA for t in outside):
         return "reported"
     if not inside:
         # a question put to the user: "my therapist asked if I was suicidal (and I said no)"
         for j in range(start - 1, max(-1, start - 6), -1):
-            if tokens[j] in _ASK_VERBS and tokens[j + 1] in ("if", "whether", "me"):
+            if tokens[j] in ASK_VERBS and tokens[j + 1] in ("if", "whether", "me"):
                 return "" if "yes" in tokens[end:] else "reported"
         # a speech frame before the hit: "<third person> said/goes ..."
         for j in range(start - 1, max(-1, start - 8), -1):
-            if tokens[j] in _SPEECH_VERBS and tokens[j] != "like":
-                who = _nearest_person(tokens, j)
+            if tokens[j] in SPEECH_VERBS and tokens[j] != "like":
+                who = nearest_person(tokens, j)
                 if (
                     who in ("third", "generic", "second")
                     and j + 1 < len(tokens)
@@ -43,7 +43,7 @@ def _quoted_source(sentence: _Sentence, start: int, end: int) -> str:
     for j in range(start - 1, -1, -1):
         if quoted is not None and quoted[j]:
             continue
-        if tokens[j] in _SPEECH_VERBS or tokens[j] in (
+        if tokens[j] in SPEECH_VERBS or tokens[j] in (
             "goes",
             "like",
             "thinking",
@@ -54,14 +54,14 @@ def _quoted_source(sentence: _Sentence, start: int, end: int) -> str:
             "tell",
             "told",
         ):
-            who = _nearest_person(tokens, j)
+            who = nearest_person(tokens, j)
             return "" if who == "first" else "reported"
     # no frame before: look after ("... ", she said)
     for j in range(end, len(tokens)):
-        if quoted is not None and not quoted[j] and tokens[j] in _SPEECH_VERBS:
-            who = _nearest_person(tokens, j + 2) if j + 1 < len(tokens) else ""
+        if quoted is not None and not quoted[j] and tokens[j] in SPEECH_VERBS:
+            who = nearest_person(tokens, j + 2) if j + 1 < len(tokens) else ""
             nxt = tokens[j - 1] if j else ""
-            if nxt in _FIRST or who == "first":
+            if nxt in FIRST or who == "first":
                 return ""
             return "reported"
     return ""

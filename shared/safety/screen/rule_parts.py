@@ -1,4 +1,4 @@
-"""The building blocks of the rules: the `_Rule` record and its flags, regex fragments shared by many rules
+"""The building blocks of the rules: the `Rule` record and its flags, regex fragments shared by many rules
 (the suicidal act with its object, desire and intent frames, self-harm verbs, means) and the trigger words
 (`needs`) that let a sentence skip every rule none of its tokens can start.
 
@@ -9,32 +9,32 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from shared.safety.screen.wordlists import _words
+from shared.safety.screen.wordlists import word_list
 
-_G1 = r"(?:[^ ]+ )?"
-_G2 = r"(?:[^ ]+ ){0,2}"
-_G3 = r"(?:[^ ]+ ){0,3}"
-_SELF = r"(?P<o>myself|my self|meself|mysef|himself|herself|themselves|themself|yourself|yourselves|urself|ourselves|oneself) "
-_POSS = r"(?P<o>my|his|her|their|your|our|ur) (?:own )?"
+G1 = r"(?:[^ ]+ )?"
+G2 = r"(?:[^ ]+ ){0,2}"
+G3 = r"(?:[^ ]+ ){0,3}"
+SELF = r"(?P<o>myself|my self|meself|mysef|himself|herself|themselves|themself|yourself|yourselves|urself|ourselves|oneself) "
+POSS = r"(?P<o>my|his|her|their|your|our|ur) (?:own )?"
 _KILL = r"(?:kill|killing|kil|killin|killed|kills|murder|murdering|off|offing|unalive|unaliving) "
-_PILLS = (
+PILLS = (
     r"(?:pills|meds|medication|medications|medicine|tablets|painkillers|pain killers|sleeping pills|antidepressants|"
     r"tylenol|paracetamol|acetaminophen|ibuprofen|aspirin|xanax|benzos|insulin|oxy|opioids|prescription|pill bottle|pill) "
 )
 # A suicidal act with its object (person from the object).
-_ACT = (
-    rf"(?P<t>{_KILL}{_SELF}|(?:end|ending|ended|ends|take|taking|took|takes) {_POSS}(?:life|lives|existence) |"
+ACT = (
+    rf"(?P<t>{_KILL}{SELF}|(?:end|ending|ended|ends|take|taking|took|takes) {POSS}(?:life|lives|existence) |"
     r"(?:commit|commits|commiting|committing|comitting|commited|committed|comit) suicide |kms |"
     r"(?:end|ending) (?:it|this|everything) all |(?:end|ending) everything |(?:end|ending) my suffering )"
 )
-_DESIRE = (
+DESIRE = (
     r"(?:want|wanted|wanting|wants|wanna|wana|wish|wished|wishing|need|needed|needing|long|longing|urge|urges|"
     r"urged|tempted|temptation|temptations|impulse|impulses|desire|desires|thought|thoughts|thinking|think|thinks|thinkin|"
     r"considering|consider|considered|contemplate|contemplating|contemplated|fantasize|fantasizing|fantasise|"
     r"fantasising|fantasies|dream|dreaming|obsess|obsessing|obsessed|like|should|shall|might|may|could|would|"
     r"gotta|ideation|close to|tempting|idea|ideas) "
 )
-_INTENT = (
+INTENT = (
     r"(?:going to|gonna|goin to|gunna|will|i'll|ill|decided to|deciding to|ready to|determined to|intend to|"
     r"intending to|i'm doing|im doing|have decided to|finally going to|am going to|plan on|try to|gonna try to|"
     r"made up my mind to|have made up my mind to) "
@@ -43,32 +43,32 @@ _SH_STRONG_VERB = (
     r"(?:cut|cutting|cuts|burn|burning|burnt|burned|scratch|scratching|scratched|carve|carving|carved|slash|"
     r"slashing|slashed|mutilate|mutilating|mutilated|bruise|bruising|bruised) "
 )
-_SH_WEAK_VERB = (
+SH_WEAK_VERB = (
     r"(?:hurt|hurting|hurts|harm|harming|harmed|hit|hitting|punch|punching|punched|starve|starving|starved|injure|"
     r"injuring|injured|bang|banging|banged|bite|biting|beat|beating|punish|punishing) "
 )
 _BODY = r"(?:arms?|wrists?|thighs?|legs?|skin|stomach|hips?|ankles?|body|belly|chest|forearms?) "
-_SH_WORD = (
+SH_WORD = (
     r"(?:self-harm|self harm|selfharm|self-harming|self harming|self-harmed|self harmed|self-injury|self injury|"
     r"self-injure|self injure|self-injuring|self-injured|self-mutilation|self mutilation|self-mutilate|"
     r"self-mutilating|sh-ing|shing) "
 )
-_SH_ACT = (
-    rf"(?:{_SH_STRONG_VERB}{_SELF}|(?:cut|cutting|cuts|slash|slashing|slit|slitting|burn|burning|scratch|"
-    rf"scratching|carve|carving) {_POSS}{_BODY}|{_SH_WORD})"
+SH_ACT = (
+    rf"(?:{_SH_STRONG_VERB}{SELF}|(?:cut|cutting|cuts|slash|slashing|slit|slitting|burn|burning|scratch|"
+    rf"scratching|carve|carving) {POSS}{_BODY}|{SH_WORD})"
 )
-_SH_ACT_VERB = (
-    rf"(?:{_SH_STRONG_VERB}{_SELF}|(?:cut|cutting|cuts|slash|slashing|slit|slitting|burn|burning|scratch|"
-    rf"scratching|carve|carving) {_POSS}{_BODY})"
+SH_ACT_VERB = (
+    rf"(?:{_SH_STRONG_VERB}{SELF}|(?:cut|cutting|cuts|slash|slashing|slit|slitting|burn|burning|scratch|"
+    rf"scratching|carve|carving) {POSS}{_BODY})"
 )
-_CUT_BARE = (
+CUT_BARE = (
     r"(?:started|start|starting|stop|stopped|quit|quitting|been|keep|kept|began|begin|back to|urge to|urges to|used to|use to|"
     r"want to|wanna|relapsed|relapse|into|addicted to|hide my|hiding my|the urge to|go back to|went back to) "
     r"(?:cutting|cut)(?! (?:the|a|an|my|some|back|down|class|classes|school|ties|off|out|corners|carbs|sugar|hair|"
     r"onions?|bread|meat|wood|paper|grass|costs?|expenses?|spending|people|him|her|them|it|that|this|contact|"
     r"calories|coffee|alcohol|drinking|weight|in|through|up|across|loose|short|class|lines?|the) )"
 )
-_PERSON_TARGET = (
+PERSON_TARGET = (
     r"(?:him|her|them|someone|somebody|people|everyone|everybody|anyone|anybody|"
     r"that (?:guy|girl|man|woman|bitch|bastard|person|kid|teacher|dude|asshole)|"
     r"my (?:boss|dad|mom|mum|father|mother|stepdad|stepmom|brother|sister|husband|wife|boyfriend|girlfriend|bf|gf|ex|"
@@ -77,17 +77,17 @@ _PERSON_TARGET = (
     r"the (?:kids|people|guys|students|bullies|bully|teacher|boss|neighbors|neighbours|baby|class)|"
     r"those (?:people|kids|guys|bullies)|(?:all|each) of them) "
 )
-_HARM_VERB = (
+HARM_VERB = (
     r"(?:kill|killing|hurt|hurting|stab|stabbing|shoot|shooting|strangle|strangling|murder|murdering|beat up|"
     r"beating up|poison|poisoning|attack|attacking|choke|choking|harm|harming|torture|torturing|run over|slaughter) "
 )
-_MEANS = (
+MEANS = (
     r"(?:gun|guns|pistol|handgun|rifle|firearm|shotgun|pills|meds|medication|tablets|sleeping pills|painkillers|"
     r"rope|noose|razor|razors|blade|blades|poison|knife|bottle of pills) "
 )
 
 
-class _Rule(NamedTuple):
+class Rule(NamedTuple):
     id: str
     signal: str
     level: int
@@ -105,22 +105,22 @@ class _Rule(NamedTuple):
 #        pattern (look only before it); t = temporal (past / recent / recovered); g = gated by own risk;
 #        h = hyperbole markers cap it at WATCH; a = action cue (a time-now cue makes it imminent).
 
-# An act needs its object: these are the words every `_ACT` hit contains.
-_ACT_NEEDS = _words(
+# An act needs its object: these are the words every `ACT` hit contains.
+ACT_NEEDS = word_list(
     """myself self meself mysef himself herself themselves themself yourself yourselves urself ourselves
 oneself life lives existence suicide kms end ending"""
 )
-_SH_NEEDS = _words(
+SH_NEEDS = word_list(
     """cut cutting cuts burn burning burnt burned scratch scratching scratched carve carving carved slash
 slashing slashed slit slitting mutilate mutilating mutilated bruise bruising bruised self-harm self
 selfharm self-harming self-harmed self-injury self-injure self-injuring self-injured self-mutilation
 self-mutilate self-mutilating sh-ing shing"""
 )
-_SH_WEAK_NEEDS = _words(
+SH_WEAK_NEEDS = word_list(
     """hurt hurting hurts harm harming harmed hit hitting punch punching punched starve starving starved
 injure injuring injured bang banging banged bite biting beat beating punish punishing"""
 )
-_DIE_NEEDS = _words(
+DIE_NEEDS = word_list(
     """asleep forever die dead exist existing alive gone disappear wake sleep live living rot vanish death
 dying born existed breathing here around end over stop"""
 )

@@ -5,34 +5,34 @@ matched, the bare rule does not add a second mention for the same words.
 
 from __future__ import annotations
 
+from shared.safety.screen.common import ELEVATED_CONCERN, HIGH_RISK, SAFETY_MODE, WATCH
 from shared.safety.screen.rule_parts import (
-    _ACT,
-    _ACT_NEEDS,
-    _DESIRE,
-    _G1,
-    _G2,
-    _G3,
-    _INTENT,
-    _MEANS,
-    _PILLS,
-    _Rule,
+    ACT,
+    ACT_NEEDS,
+    DESIRE,
+    G1,
+    G2,
+    G3,
+    INTENT,
+    MEANS,
+    PILLS,
+    Rule,
 )
-from shared.safety.screen.signals import _E, _H, _S, _W
-from shared.safety.screen.wordlists import _words
+from shared.safety.screen.wordlists import word_list
 
 
-def rules() -> list[_Rule]:
-    r = _Rule
+def rules() -> list[Rule]:
+    r = Rule
     return [
         # -- imminent, stated outright
         r(
             "imm_about",
             "imminent",
-            _S,
+            SAFETY_MODE,
             0.9,
-            rf"(?:about to|bout to|abt to|getting ready to|i'm going to go|im going to go|im gonna go|i'm gonna go) {_G1}(?:{_ACT}|do it |end it |jump |pull the trigger |take (?:the|all the|all my|them|these|those) {_PILLS}|hang myself |overdose |od |cut |slit )",
+            rf"(?:about to|bout to|abt to|getting ready to|i'm going to go|im going to go|im gonna go|i'm gonna go) {G1}(?:{ACT}|do it |end it |jump |pull the trigger |take (?:the|all the|all my|them|these|those) {PILLS}|hang myself |overdose |od |cut |slit )",
             (
-                *_ACT_NEEDS,
+                *ACT_NEEDS,
                 "it",
                 "jump",
                 "trigger",
@@ -51,7 +51,7 @@ def rules() -> list[_Rule]:
         r(
             "imm_scene",
             "imminent",
-            _S,
+            SAFETY_MODE,
             0.8,
             r"(?:standing|sitting|stood|sat|i'm|im|i am|on my way to|walking to|driving to|heading to|here at|up on) (?:on |at |to |up on )?(?:the |a |this |that |my |our )?(?:edge of (?:the |a )?)?(?:bridge|ledge|roof|rooftop|cliff|train tracks|tracks|railing|overpass) ",
             ("bridge", "ledge", "roof", "rooftop", "cliff", "tracks", "railing", "overpass"),
@@ -61,20 +61,20 @@ def rules() -> list[_Rule]:
         r(
             "imm_holding",
             "means_access",
-            _S,
+            SAFETY_MODE,
             0.85,
-            rf"(?<!took )(?<!took a )(?<!took the )(?<!took my )(?<!used )(?<!used a )(?<!used the )(?<!used my )(?<!put )(?<!put a )(?<!put the )(?<!put my )(?<!ran )(?<!ran a )(?<!ran the )(?<!ran my )(?<!dragged )(?<!dragged a )(?<!dragged the )(?<!dragged my )(?<!take )(?<!take a )(?<!take the )(?<!take my )(?<!a )(?<!the )(?<!my )(?<!all )(?<!some )(?:(?:holding|have|got|i've got|ive got|with|there's|theres|there is|there are|i'm holding|im holding) )?(?:a |the |my |all my |all the |these |those |some |his |her |dad's |my dad's )?{_MEANS}(?:is |are |'s |s )?(?:right )?(?:in my hand|in my hands|in front of me|next to me|beside me|on my lap|on my desk|(?:to|against|on) my (?:head|chest|wrist|wrists|throat|neck|arm|temple|skin)|loaded|ready|here with me|right here|with me now|with me right now|lined up) ",
-            _words(
+            rf"(?<!took )(?<!took a )(?<!took the )(?<!took my )(?<!used )(?<!used a )(?<!used the )(?<!used my )(?<!put )(?<!put a )(?<!put the )(?<!put my )(?<!ran )(?<!ran a )(?<!ran the )(?<!ran my )(?<!dragged )(?<!dragged a )(?<!dragged the )(?<!dragged my )(?<!take )(?<!take a )(?<!take the )(?<!take my )(?<!a )(?<!the )(?<!my )(?<!all )(?<!some )(?:(?:holding|have|got|i've got|ive got|with|there's|theres|there is|there are|i'm holding|im holding) )?(?:a |the |my |all my |all the |these |those |some |his |her |dad's |my dad's )?{MEANS}(?:is |are |'s |s )?(?:right )?(?:in my hand|in my hands|in front of me|next to me|beside me|on my lap|on my desk|(?:to|against|on) my (?:head|chest|wrist|wrists|throat|neck|arm|temple|skin)|loaded|ready|here with me|right here|with me now|with me right now|lined up) ",
+            word_list(
                 """gun guns pistol handgun rifle firearm shotgun pills meds medication tablets rope noose razor razors
 blade blades poison knife bottle"""
             ),
             "nga",
-            ungated=_W,
+            ungated=WATCH,
         ),
         r(
             "take_them",
             "intent",
-            _H,
+            HIGH_RISK,
             0.75,
             r"(?:going to|gonna|about to|will|i'll|ready to|want to|planning to|plan to|plan on|planning on) (?:just )?(?:take|swallow|use|down|load) (?:them|it|those|these|the pills|all of them|them all|the lot|the whole bottle|all my pills|the gun|the rope|the blade|the razor) ",
             ("take", "swallow", "use", "down", "load"),
@@ -84,7 +84,7 @@ blade blades poison knife bottle"""
         r(
             "note_written",
             "preparation",
-            _H,
+            HIGH_RISK,
             0.7,
             r"(?:wrote|written|writing|finished|left|leaving|typed) (?:my|a|the|all my|all the|some) (?:note|notes|letter|letters) ",
             ("note", "notes", "letter", "letters"),
@@ -94,21 +94,21 @@ blade blades poison knife bottle"""
         r(
             "imm_bleeding",
             "imminent",
-            _S,
+            SAFETY_MODE,
             0.8,
             r"(?:bleeding (?:out|a lot|heavily|everywhere|badly|so much|too much)|(?:can't|cant|cannot|won't|wont) stop (?:the )?bleeding|losing (?:a lot of|so much|too much) blood) ",
             ("bleeding", "blood"),
             "g",
-            ungated=_W,
+            ungated=WATCH,
         ),
         # -- the suicidal act, framed (intent, plan, attempt, research, desire) or bare
         r(
             "voices",
             "suicidal_thoughts",
-            _E,
+            ELEVATED_CONCERN,
             0.8,
-            rf"(?:voice|voices|my head|my brain|my mind|something in my head|a voice in my head|the voice) (?:is |are |keeps |keep |has been |have been |)(?:telling|tell|tells|told|saying|say|says|ordering|order|orders|commanding|command|commands|urging|urge) (?:me )?(?:to |that i should |i should |i need to |i have to |i must )?(?:just |go )?{_ACT}",
-            _ACT_NEEDS,
+            rf"(?:voice|voices|my head|my brain|my mind|something in my head|a voice in my head|the voice) (?:is |are |keeps |keep |has been |have been |)(?:telling|tell|tells|told|saying|say|says|ordering|order|orders|commanding|command|commands|urging|urge) (?:me )?(?:to |that i should |i should |i need to |i have to |i must )?(?:just |go )?{ACT}",
+            ACT_NEEDS,
             "n",
             group="act",
             also=("voice", "voices", "head", "brain", "mind"),
@@ -116,24 +116,24 @@ blade blades poison knife bottle"""
         r(
             "told_to",
             "reported_speech",
-            _W,
+            WATCH,
             0.6,
-            rf"(?:told|tell|tells|telling|want|wants|wanted|asked|asks|said|says|keep telling|keeps telling) me (?:to |i should |that i should |i ought to |to go )?(?:just |go )?{_ACT}",
-            _ACT_NEEDS,
+            rf"(?:told|tell|tells|telling|want|wants|wanted|asked|asks|said|says|keep telling|keeps telling) me (?:to |i should |that i should |i ought to |to go )?(?:just |go )?{ACT}",
+            ACT_NEEDS,
             "n",
             group="act",
-            also=_words("told tell tells telling want wants wanted asked asks said says"),
+            also=word_list("told tell tells telling want wants wanted asked asks said says"),
         ),
         r(
             "deterrent",
             "suicidal_thoughts",
-            _E,
+            ELEVATED_CONCERN,
             0.8,
             r"(?:(?:only|one|main|biggest) (?:reason|thing|things|reasons|person|people) (?:[^ ]+ ){0,5}(?:keeping|keeps|kept|holding|holds) me (?:alive|here|from)|(?:only|one|main|biggest) (?:reason|thing|reasons) (?:[^ ]+ ){0,4}(?:haven't|havent|have not|didn't|didnt|did not|hasn't|hasnt|am not|i'm not|im not|won't|wont|don't|dont|never) (?:[^ ]+ ){0,3}(?:killed|kill|commit|committed|done|do|gone|go|ended|end|attempted|tried|dead)|(?:if it (?:wasn't|wasnt|weren't|werent|was not|were not) for|were it not for|if (?:i|we) (?:didn't|didnt|did not) have|without) (?:[^ ]+ ){1,6}(?:i'd|id|i (?:[^ ]+ ){0,2}would|i (?:[^ ]+ ){0,2}'d) (?:[^ ]+ ){0,3}(?:dead|killed myself|kill myself|committed suicide|done it|gone through with it|ended it|ended my life|be gone|not be here|not be alive)) ",
-            _words("only main biggest wasn't wasnt weren't werent without were didn't didnt"),
+            word_list("only main biggest wasn't wasnt weren't werent without were didn't didnt"),
             "pNthe",
             group="act",
-            also=_words(
+            also=word_list(
                 """reason reasons thing things person people dead killed kill committed done gone ended alive here end
 tried attempted commit do go"""
             ),
@@ -141,7 +141,7 @@ tried attempted commit do go"""
         r(
             "courage",
             "suicidal_thoughts",
-            _E,
+            ELEVATED_CONCERN,
             0.75,
             r"(?:(?:not|never|isn't|wasn't|isnt|wasnt) (?:even |quite |yet )?(?:strong|brave|courageous|man|bold) enough to|(?:haven't|havent|don't|dont|didn't|didnt|never|lack|lacked|lacking|no|not) (?:yet )?(?:had |have |got |the |enough )*(?:balls|guts|courage|nerve|strength|bravery) to|too (?:scared|afraid|cowardly|much of a coward|chicken|weak|pussy|frightened) to|(?:i'm|im|i am) (?:too )?(?:a |such a )?coward to|(?:couldn't|couldnt|can't|cant|cannot|could not|never could) bring (?:myself|my self) to) (?:[^ ]+ ){0,4}(?:kill myself|killing myself|end my life|commit suicide|suicide|pull the trigger|jump|take the pills|swallow the pills|pick up the gun|die|end it all|off myself) ",
             ("enough", "balls", "guts", "courage", "nerve", "strength", "bravery", "too", "coward", "bring"),
@@ -151,7 +151,7 @@ tried attempted commit do go"""
         r(
             "courage_doit",
             "suicidal_thoughts",
-            _E,
+            ELEVATED_CONCERN,
             0.6,
             r"(?:(?:not|never|isn't|wasn't|isnt|wasnt) (?:even |quite |yet )?(?:strong|brave|courageous|bold) enough to|(?:haven't|havent|don't|dont|didn't|didnt|never|lack|lacked|lacking|no|not) (?:yet )?(?:had |have |got |the |enough )*(?:balls|guts|courage|nerve|bravery) to|too (?:scared|afraid|cowardly|much of a coward|chicken) to|(?:i'm|im|i am) (?:too )?(?:a |such a )?coward to) (?:actually |just |finally )?(?:do it|go through with it|end it) ",
             ("enough", "balls", "guts", "courage", "nerve", "bravery", "too", "coward"),
@@ -161,13 +161,13 @@ tried attempted commit do go"""
         r(
             "act_intent",
             "intent",
-            _H,
+            HIGH_RISK,
             0.85,
-            rf"{_INTENT}{_G2}{_ACT}",
-            _ACT_NEEDS,
+            rf"{INTENT}{G2}{ACT}",
+            ACT_NEEDS,
             "pntha",
             group="act",
-            also=_words(
+            also=word_list(
                 """mind going gonna goin gunna will i'll ill decided deciding ready determined intend intending doing
 plan try"""
             ),
@@ -175,25 +175,25 @@ plan try"""
         r(
             "act_plan",
             "plan",
-            _H,
+            HIGH_RISK,
             0.85,
-            rf"(?:plan|plans|planning|planned|plotting|plot|scheduled|schedule|preparing|prepared|prepare) (?:on |to |for |out |how to |when to |a way to |the day to |the date to )?{_G2}{_ACT}",
-            _words(
+            rf"(?:plan|plans|planning|planned|plotting|plot|scheduled|schedule|preparing|prepared|prepare) (?:on |to |for |out |how to |when to |a way to |the day to |the date to )?{G2}{ACT}",
+            word_list(
                 """plan plans planning planned plotting plot scheduled schedule preparing prepared prepare"""
             ),
             "pntha",
             group="act",
-            also=_words(
+            also=word_list(
                 """plan plans planning planned plotting plot scheduled schedule preparing prepared prepare"""
             ),
         ),
         r(
             "failed_attempt",
             "past_attempt",
-            _H,
+            HIGH_RISK,
             0.8,
-            rf"(?:wasn't able to|wasnt able to|was not able to|was unable to|couldn't manage to|didn't manage to|didnt manage to|failed to|failed at|survived trying to) {_G1}{_ACT}",
-            _ACT_NEEDS,
+            rf"(?:wasn't able to|wasnt able to|was not able to|was unable to|couldn't manage to|didn't manage to|didnt manage to|failed to|failed at|survived trying to) {G1}{ACT}",
+            ACT_NEEDS,
             "pNt",
             group="act",
             also=("able", "unable", "manage", "failed", "survived"),
@@ -201,20 +201,20 @@ plan try"""
         r(
             "act_attempt",
             "past_attempt",
-            _H,
+            HIGH_RISK,
             0.85,
-            rf"(?:tried|trying|tries|attempt|attempted|attempting|attempts|failed to|fail to) (?:to )?{_G2}{_ACT}",
+            rf"(?:tried|trying|tries|attempt|attempted|attempting|attempts|failed to|fail to) (?:to )?{G2}{ACT}",
             ("tried", "trying", "tries", "attempt", "attempted", "attempting", "attempts", "failed", "fail"),
             "pnt",
             group="act",
-            also=_words("tried trying tries attempt attempted attempting attempts failed fail"),
+            also=word_list("tried trying tries attempt attempted attempting attempts failed fail"),
         ),
         r(
             "act_research",
             "method_mention",
-            _H,
+            HIGH_RISK,
             0.8,
-            rf"(?:how|ways|way|methods|method|best way|easiest way|quickest way|painless way|fastest way|surest way|most painless way|least painful way) (?:to |of |for |i could |can i |do i |should i |i can |i should |would i |i would |i'd |id |i will |i'll |i'm going to |im going to |im gonna |i'm gonna |people |someone can |to just |to finally )(?:just |finally )?{_ACT}",
+            rf"(?:how|ways|way|methods|method|best way|easiest way|quickest way|painless way|fastest way|surest way|most painless way|least painful way) (?:to |of |for |i could |can i |do i |should i |i can |i should |would i |i would |i'd |id |i will |i'll |i'm going to |im going to |im gonna |i'm gonna |people |someone can |to just |to finally )(?:just |finally )?{ACT}",
             ("how", "ways", "way", "methods", "method"),
             "pnh",
             group="act",
@@ -223,13 +223,13 @@ plan try"""
         r(
             "act_desire",
             "suicidal_thoughts",
-            _E,
+            ELEVATED_CONCERN,
             0.85,
-            rf"{_DESIRE}{_G3}{_ACT}",
-            _ACT_NEEDS,
+            rf"{DESIRE}{G3}{ACT}",
+            ACT_NEEDS,
             "pnth",
             group="act",
-            also=_words(
+            also=word_list(
                 """want wanted wanting wants wanna wana wish wished wishing need needed needing long longing urge urges
 urged tempted temptation temptations impulse impulses desire desires thought thoughts thinking think
 thinks thinkin considering consider considered contemplate contemplating contemplated fantasize
@@ -237,21 +237,21 @@ fantasizing fantasise fantasising fantasies dream dreaming obsess obsessing obse
 shall might may could would gotta ideation close tempting idea ideas"""
             ),
         ),
-        r("act_bare", "suicidal_thoughts", _E, 0.7, _ACT, _ACT_NEEDS, "pnth", group="act"),
+        r("act_bare", "suicidal_thoughts", ELEVATED_CONCERN, 0.7, ACT, ACT_NEEDS, "pnth", group="act"),
         r(
             "attempt_noun",
             "past_attempt",
-            _H,
+            HIGH_RISK,
             0.7,
             r"(?:my|this|that|last|first|second|third|latest|recent|previous|prior|failed|botched|halfhearted|half-hearted|serious|two|three|several|multiple|\d+) (?:suicide )?(?:attempt|attempts)(?! (?:at|to|in|on|of|for|with|not) (?!(?:my life|suicide|killing|ending|it) ))(?! (?:was|is) (?:a )?(?:success|successful|good|great|fun|delicious))",
             ("attempt", "attempts"),
             "pntg",
-            ungated=_W,
+            ungated=WATCH,
         ),
         r(
             "attempted_bare",
             "past_attempt",
-            _H,
+            HIGH_RISK,
             0.75,
             r"(?:i|i've|ive|i have|i had|had) (?:already |once |previously |actually |)attempted(?= [.!?,;] | $| (?:twice|once|before|several|multiple|\d+|many|a few|again|in|when|at|last|years|as|and|but|myself) )",
             ("attempted",),
@@ -260,7 +260,7 @@ shall might may could would gotta ideation close tempting idea ideas"""
         r(
             "cutter",
             "self_harm",
-            _H,
+            HIGH_RISK,
             0.7,
             r"(?:i was|i'm|im|i am|been|was|used to be) a (?:cutter|self-harmer|self harmer) ",
             ("cutter", "self-harmer", "harmer"),
@@ -270,19 +270,19 @@ shall might may could would gotta ideation close tempting idea ideas"""
         r(
             "kill_me",
             "wish_dead",
-            _W,
+            WATCH,
             0.5,
             r"(?:someone|somebody|anyone|anybody|just|please|god|lord|pls|plz|can someone|could someone) (?:please |pls |just |plz )?(?:kill|shoot|end) me |(?:kill|shoot|end) me (?:now|already|please|pls|plz|rn) ",
             ("kill", "shoot"),
             "nh",
-            also=_words(
+            also=word_list(
                 """someone somebody anyone anybody just please god lord pls plz now already rn can could"""
             ),
         ),
         r(
             "suicidal_adj",
             "suicidal_thoughts",
-            _E,
+            ELEVATED_CONCERN,
             0.8,
             r"(?:suicidal|suicidally|suicidality) ",
             ("suicidal", "suicidally", "suicidality"),
@@ -292,7 +292,7 @@ shall might may could would gotta ideation close tempting idea ideas"""
         r(
             "suicide_option",
             "suicidal_thoughts",
-            _E,
+            ELEVATED_CONCERN,
             0.8,
             r"(?:suicide|death|dying|killing myself|ending it) (?:is|seems|feels|looks|would be|sounds|was) (?:like )?(?:the |my |an |a )?(?:only |best |last |easiest |obvious |right |better )?(?:answer|option|way out|solution|escape|choice|way|thing left|relief) ",
             ("suicide", "death", "dying", "killing", "ending"),
@@ -303,7 +303,7 @@ shall might may could would gotta ideation close tempting idea ideas"""
         r(
             "suicide_plan",
             "plan",
-            _H,
+            HIGH_RISK,
             0.85,
             r"(?:suicide|suicidal) (?:plan|plans|pact|date|kit) |(?:plan|plans|planning|planned) (?:my )?suicide ",
             ("suicide", "suicidal", "plan", "plans", "planning", "planned"),
@@ -314,7 +314,7 @@ shall might may could would gotta ideation close tempting idea ideas"""
         r(
             "suicide_method",
             "method_mention",
-            _H,
+            HIGH_RISK,
             0.8,
             r"(?:suicide|suicidal) (?:method|methods|means) |(?:method|methods|way|ways) (?:of|for) suicide ",
             ("suicide", "suicidal", "method", "methods"),
@@ -325,7 +325,7 @@ shall might may could would gotta ideation close tempting idea ideas"""
         r(
             "suicide_attempt",
             "past_attempt",
-            _H,
+            HIGH_RISK,
             0.85,
             r"(?:suicide|suicidal) (?:attempt|attempts|try|tries|gesture) |attempted suicide |(?:attempt|attempts) (?:at|on) (?:my )?(?:own )?(?:life|suicide) |survived (?:an |my |a |the |two |three |multiple |several |\d+ )?(?:suicide )?(?:attempt|attempts|overdose|overdoses|od) ",
             ("suicide", "suicidal", "attempted", "attempt", "attempts", "survived"),
@@ -336,7 +336,7 @@ shall might may could would gotta ideation close tempting idea ideas"""
         r(
             "suicide_think",
             "suicidal_thoughts",
-            _E,
+            ELEVATED_CONCERN,
             0.8,
             r"(?:(?:think|thinking|thought|thoughts|thinkin|obsessing|obsessed|fantasizing|fantasize|dreaming|dream|idea|ideas|feelings|feeling|talking|talk|joking|reading|researching|googling) (?:about|of|on) |(?:considering|consider|considered|contemplating|contemplate|contemplated|contemplation|want|wanted|urge|urges|ideation|resort to|turn to|option of|close to|tempted by|considering committing|seriously considering) (?:about |of |on )?)(?:committing )?suicide ",
             ("suicide",),
@@ -346,7 +346,7 @@ shall might may could would gotta ideation close tempting idea ideas"""
         r(
             "on_my_mind",
             "suicidal_thoughts",
-            _E,
+            ELEVATED_CONCERN,
             0.75,
             r"(?:suicide|killing myself|ending it all|ending my life|taking my own life|dying|death) (?:has been|have been|is|was|keeps|kept|has|had been) (?:always |constantly |really |a lot |often )?(?:on|in|crossing|popping into|creeping into|running through) (?:my|the back of my) (?:mind|head|thoughts) ",
             ("suicide", "killing", "ending", "taking", "dying", "death"),
@@ -354,5 +354,14 @@ shall might may could would gotta ideation close tempting idea ideas"""
             group="suicidal",
             also=("mind", "head", "thoughts"),
         ),
-        r("suicide_bare", "suicide_mention", _W, 0.4, r"suicide ", ("suicide",), "PInthf", group="suicidal"),
+        r(
+            "suicide_bare",
+            "suicide_mention",
+            WATCH,
+            0.4,
+            r"suicide ",
+            ("suicide",),
+            "PInthf",
+            group="suicidal",
+        ),
     ]

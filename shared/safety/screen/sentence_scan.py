@@ -1,4 +1,4 @@
-"""Scanning one sentence: every rule hit that no idiom covers becomes a `_Mention`, qualified by who it is
+"""Scanning one sentence: every rule hit that no idiom covers becomes a `Mention`, qualified by who it is
 about, negation, reported speech, time (past, recent, recovered) and hyperbole. The qualifiers lower the
 mention's level and record why in `mods`, so the decision can tell own risk from risk explained away.
 
@@ -13,23 +13,24 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from shared.safety.screen.compiled import _Compiled
-from shared.safety.screen.negation import _negated_after, _negation
-from shared.safety.screen.person import _completed, _person
-from shared.safety.screen.reported import _quoted_source
-from shared.safety.screen.sentences import _padded, _Sentence, _sentence_string, _token_at
-from shared.safety.screen.signals import _E, _N, _S, _SUICIDE_FAMILY, _W
+from shared.safety.screen.common import ELEVATED_CONCERN, NORMAL, SAFETY_MODE, WATCH
+from shared.safety.screen.compiled import CompiledRules
+from shared.safety.screen.negation import negated_after, negation_of
+from shared.safety.screen.person import completed_act, person_of
+from shared.safety.screen.reported import quoted_source
+from shared.safety.screen.sentences import Sentence, padded, sentence_string, token_at
+from shared.safety.screen.signals import SUICIDE_FAMILY
 from shared.safety.screen.wordlists import (
-    _ASK_VERBS,
-    _LAUGH,
-    _MEDIA,
-    _NEGATORS,
-    _SPEECH_VERBS,
-    _THIRD_GENERIC,
+    ASK_VERBS,
+    LAUGH,
+    MEDIA,
+    NEGATORS,
+    SPEECH_VERBS,
+    THIRD_GENERIC,
 )
 
 
-class _Mention(NamedTuple):
+class Mention(NamedTuple):
     rule: str
     signal: str  # the own-risk signal (or the qualifier when nothing of the user's own remains)
     level: int  # effective level after qualifiers
@@ -43,7 +44,7 @@ class _Mention(NamedTuple):
     span: tuple[int, int] = (0, 0)  # token span within the sentence
 
 
-def _tense(tokens: Sequence[str], start: int, end: int, c: _Compiled) -> tuple[bool, bool]:
+def _tense(tokens: Sequence[str], start: int, end: int, c: CompiledRules) -> tuple[bool, bool]:
     """(distant past, recent) time markers: in the hit's own clause first, else anywhere in the sentence."""
     lo = start
     while lo > 0 and tokens[lo - 1] not in (",", ";", "but", "and", "though", "although", "now"):
@@ -51,27 +52,27 @@ def _tense(tokens: Sequence[str], start: int, end: int, c: _Compiled) -> tuple[b
     hi = end
     while hi < len(tokens) and tokens[hi] not in (",", ";", "but", "and", "though", "although", "now"):
         hi += 1
-    clause = _padded(tokens[lo:hi])
+    clause = padded(tokens[lo:hi])
     past = c.past.search(clause) is not None
     recent = c.recent.search(clause) is not None
     if past or recent:
         return past, recent
-    s = _padded(tokens)
+    s = padded(tokens)
     return c.past.search(s) is not None, c.recent.search(s) is not None
 
 
-def _any_idiom(tokens: Sequence[str], idioms: Sequence[int], c: _Compiled) -> bool:
-    s = _padded(tokens)
+def _any_idiom(tokens: Sequence[str], idioms: Sequence[int], c: CompiledRules) -> bool:
+    s = padded(tokens)
     return any(c.idioms[n].search(s) for n in idioms)
 
 
-def _scan_sentence(
-    sentence: _Sentence,
+def scan_sentence(
+    sentence: Sentence,
     index: int,
     message_recovered: bool,
-    c: _Compiled,
+    c: CompiledRules,
     phrase_spans: Sequence[tuple[int, int]],
-) -> tuple[list[_Mention], bool]:
+) -> tuple[list[Mention], bool]:
     tokens = sentence.tokens
     by_token = c.by_token
     candidates = sorted({n for tok in tokens if tok in by_token for n in by_token[tok]})
@@ -80,7 +81,7 @@ def _scan_sentence(
     if not candidates:
         return [], bool(phrase_spans) or (bool(idioms) and _any_idiom(tokens, idioms, c))
     tokset = set(tokens)
-    s, offsets = _sentence_string(tokens)
+    s, offsets = sentence_string(tokens)
     idiom_spans = [(offsets[a], offsets[b - 1] + len(tokens[b - 1]) + 1) for a, b in phrase_spans]
     figurative = bool(idiom_spans)
     for n in idioms:
@@ -89,19 +90,19 @@ def _scan_sentence(
             figurative = True
     if not candidates:
         return [], figurative
-    laugh = sentence.laugh or not _LAUGH.isdisjoint(tokset)
-    has_negator = not _NEGATORS.isdisjoint(tokset) or any(t.endswith("n't") for t in tokens)
+    laugh = sentence.laugh or not LAUGH.isdisjoint(tokset)
+    has_negator = not NEGATORS.isdisjoint(tokset) or any(t.endswith("n't") for t in tokens)
     maybe_reported = (
         sentence.quoted is not None
-        or not _MEDIA.isdisjoint(tokset)
-        or not _SPEECH_VERBS.isdisjoint(tokset)
-        or not _ASK_VERBS.isdisjoint(tokset)
+        or not MEDIA.isdisjoint(tokset)
+        or not SPEECH_VERBS.isdisjoint(tokset)
+        or not ASK_VERBS.isdisjoint(tokset)
     )
     sentence_tense: tuple[bool, bool] | None = None
     hyperbole: bool | None = None
     now: bool | None = None
 
-    mentions: list[_Mention] = []
+    mentions: list[Mention] = []
     taken: dict[str, list[tuple[int, int]]] = {}
     spans: list[tuple[int, int]] = []
     for n in candidates:
@@ -140,10 +141,10 @@ def _scan_sentence(
             mods: list[str] = []
             if rule.id == "told_to":
                 mentions.append(
-                    _Mention(
+                    Mention(
                         rule.id,
                         "reported_speech",
-                        _W,
+                        WATCH,
                         weight,
                         ("reported_speech",),
                         False,
@@ -157,85 +158,85 @@ def _scan_sentence(
             # who
             if "p" in flags or "P" in flags or obj is not None:
                 person_at = (
-                    end if "e" in flags else (_token_at(offsets, m.start("t")) if groups.get("t") else start)
+                    end if "e" in flags else (token_at(offsets, m.start("t")) if groups.get("t") else start)
                 )
-                who = _person(tokens, person_at, obj, "P" in flags, strict="I" in flags)
+                who = person_of(tokens, person_at, obj, "P" in flags, strict="I" in flags)
                 if who == "":
                     continue
-                if who == "first" and _completed(tokens, start, s[a:b]):
+                if who == "first" and completed_act(tokens, start, s[a:b]):
                     near = tokens[max(0, start - 8) : start]
                     who = (
-                        "generic" if not _THIRD_GENERIC.isdisjoint(near) else "third"
+                        "generic" if not THIRD_GENERIC.isdisjoint(near) else "third"
                     )  # "a man I know committed suicide": nobody reports their own completed suicide
                 if who == "second":
                     mods.append("second_person")
-                    level = _N
+                    level = NORMAL
                 elif who in ("third", "generic"):
                     mods.append("third_person")
-                    level = min(level, _W) if who == "third" else _N
+                    level = min(level, WATCH) if who == "third" else NORMAL
             # negation
             if has_negator and ("n" in flags or "N" in flags):
-                neg = _negation(tokens, start, max(start + 1, inner_end), "N" in flags)
-                if not neg and _negated_after(tokens, end):
+                neg = negation_of(tokens, start, max(start + 1, inner_end), "N" in flags)
+                if not neg and negated_after(tokens, end):
                     neg = "negated"
                 if neg == "negated":
                     mods.append("negated")
-                    level = _N
+                    level = NORMAL
                 elif neg == "hedged":  # "I don't think I'd kill myself": ambivalent, not a denial
                     mods.append("negated")
-                    level = min(level, _W)
+                    level = min(level, WATCH)
                     weight *= 0.6
-                    if signal in _SUICIDE_FAMILY:
+                    if signal in SUICIDE_FAMILY:
                         signal = "suicide_mention"
             # reported speech / quotes
-            if maybe_reported and (level > _N or "second_person" in mods):
-                src = _quoted_source(sentence, start, end)
+            if maybe_reported and (level > NORMAL or "second_person" in mods):
+                src = quoted_source(sentence, start, end)
                 if src == "reported":
                     mods.append("reported_speech")
-                    level = _N
+                    level = NORMAL
                 elif sentence.quoted is not None and all(sentence.quoted[start:end]):
                     weight *= 0.8
             # time
-            if "t" in flags and level > _N and not mods:
+            if "t" in flags and level > NORMAL and not mods:
                 if sentence_tense is None:
                     sentence_tense = (c.past.search(s) is not None, c.recent.search(s) is not None)
                 past, recent = _tense(tokens, start, end, c) if any(sentence_tense) else (False, False)
                 if past and not (recent and rule.signal in ("past_attempt", "self_harm")):
                     if message_recovered:
-                        signal, level = "past_recovered", min(level, _W)
+                        signal, level = "past_recovered", min(level, WATCH)
                         mods.append("past_recovered")
                     elif rule.signal == "past_attempt":
-                        level = _E
+                        level = ELEVATED_CONCERN
                     elif rule.signal == "self_harm":
-                        signal, level = "past_self_harm", _W
+                        signal, level = "past_self_harm", WATCH
                     elif rule.signal in ("suicidal_thoughts", "wish_dead"):
-                        signal, level = "past_ideation", _W
+                        signal, level = "past_ideation", WATCH
                     else:
-                        level = min(level, _E)
+                        level = min(level, ELEVATED_CONCERN)
                 elif rule.signal == "past_attempt":
                     if recent:
                         signal = "recent_attempt"
                         if re.search(r"(?<= )(?:just|already|right now|tonight|minutes ago|an hour ago)", s):
-                            level = _S
+                            level = SAFETY_MODE
                             mods.append("imminent")
                     elif message_recovered:
-                        signal, level = "past_recovered", _W
+                        signal, level = "past_recovered", WATCH
                         mods.append("past_recovered")
             # hyperbole
-            if "h" in flags and level > _N and hyperbole is None:
+            if "h" in flags and level > NORMAL and hyperbole is None:
                 hyperbole = laugh or c.hyperbole.search(s) is not None
-            if "h" in flags and level > _N and hyperbole:
+            if "h" in flags and level > NORMAL and hyperbole:
                 mods.append("figurative")
-                level = _N if rule.id == "kill_me" else _W  # "someone shoot me lol" is an idiom
+                level = NORMAL if rule.id == "kill_me" else WATCH  # "someone shoot me lol" is an idiom
                 weight *= 0.6
-            if rule.id == "hto_could" and level > _N:
+            if rule.id == "hto_could" and level > NORMAL:
                 mods.append("figurative")
             for qualifier in ("third_person", "second_person", "reported_speech", "past_recovered"):
                 if qualifier in mods:
                     signal = qualifier
                     break
             mentions.append(
-                _Mention(
+                Mention(
                     rule=rule.id,
                     signal=signal,
                     level=level,

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from shared.safety.screen.wordlists import _LAUGH_EMOJI, _QUOTE_CHARS, _SENTENCE_END
+from shared.safety.screen.wordlists import LAUGH_EMOJI, QUOTE_CHARS, SENTENCE_END
 from shared.text.analysis import tokenize
 
 
-class _Sentence(NamedTuple):
+class Sentence(NamedTuple):
     tokens: list[str]
     quoted: list[bool] | None
     laugh: bool
@@ -24,7 +24,7 @@ class _Sentence(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _quote_re() -> re.Pattern[str]:
-    return re.compile("[" + re.escape("".join(sorted(_QUOTE_CHARS))) + "]")
+    return re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "]")
 
 
 def _split_quotes(line: str) -> list[tuple[str, bool]]:
@@ -54,15 +54,15 @@ def _split_quotes(line: str) -> list[tuple[str, bool]]:
     return segments
 
 
-def _sentences(text: str) -> tuple[list[str], list[_Sentence]]:
+def split_sentences(text: str) -> tuple[list[str], list[Sentence]]:
     tokens: list[str] = []
-    sentences: list[_Sentence] = []
+    sentences: list[Sentence] = []
     for line in text.splitlines() or [text]:
         if not line.strip():
             continue
-        laugh = not line.isascii() and any(e in line for e in _LAUGH_EMOJI)
+        laugh = not line.isascii() and any(e in line for e in LAUGH_EMOJI)
         quoted: list[bool] | None = None
-        if _QUOTE_CHARS.isdisjoint(line):
+        if QUOTE_CHARS.isdisjoint(line):
             line_tokens = tokenize(line)
         else:
             line_tokens = []
@@ -77,10 +77,10 @@ def _sentences(text: str) -> tuple[list[str], list[_Sentence]]:
         tokens.extend(line_tokens)
         start = 0
         for k, tok in enumerate(line_tokens):
-            if tok in _SENTENCE_END and k + 1 > start:
+            if tok in SENTENCE_END and k + 1 > start:
                 if k > start:
                     sentences.append(
-                        _Sentence(
+                        Sentence(
                             line_tokens[start : k + 1],
                             quoted[start : k + 1] if quoted else None,
                             laugh,
@@ -90,24 +90,24 @@ def _sentences(text: str) -> tuple[list[str], list[_Sentence]]:
                 start = k + 1
         if start < len(line_tokens):
             sentences.append(
-                _Sentence(line_tokens[start:], quoted[start:] if quoted else None, laugh, base + start)
+                Sentence(line_tokens[start:], quoted[start:] if quoted else None, laugh, base + start)
             )
     return tokens, sentences
 
 
-def _sentence_string(tokens: Sequence[str]) -> tuple[str, list[int]]:
+def sentence_string(tokens: Sequence[str]) -> tuple[str, list[int]]:
     offsets = []
     pos = 1
     for tok in tokens:
         offsets.append(pos)
         pos += len(tok) + 1
-    return _padded(tokens), offsets
+    return padded(tokens), offsets
 
 
-def _token_at(offsets: list[int], char: int) -> int:
+def token_at(offsets: list[int], char: int) -> int:
     return max(0, bisect.bisect_right(offsets, char) - 1)
 
 
-def _padded(tokens: Sequence[str]) -> str:
+def padded(tokens: Sequence[str]) -> str:
     """Tokens as one string with a space at both ends, the form every pattern is matched against."""
     return " " + " ".join(tokens) + " "

@@ -1,24 +1,10 @@
-"""Levels and signals: the five levels as small integers, the stable output order of signals, and the signal
-families the decision combines (which cues open the gate, which are actions, ideation, despair, WATCH cues).
-
-Levels are ints (`_N` .. `_S`) inside the screen because they are compared and maxed on every mention;
-they become `SafetyLevel`s only in the returned `Screening`.
+"""Signals: the stable output order of signals, and the signal families the decision combines (which cues
+open the gate, which are actions, ideation, despair, WATCH cues). The levels are in `common`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-from shared.safety.levels import SafetyLevel
-
-_N, _W, _E, _H, _S = range(5)
-_LEVELS = (
-    SafetyLevel.NORMAL,
-    SafetyLevel.WATCH,
-    SafetyLevel.ELEVATED_CONCERN,
-    SafetyLevel.HIGH_RISK,
-    SafetyLevel.SAFETY_MODE,
-)
 
 # Output order of signals (stable): own-risk cues by severity, then qualifiers, then context.
 SIGNAL_ORDER = (
@@ -51,6 +37,7 @@ SIGNAL_ORDER = (
     "context_escalation",
     "context_carryover",
     "learned_risk",
+    "learned_concern",
     # screen_reply
     "method_detail",
     "encouragement",
@@ -63,7 +50,7 @@ MODIFIER_SIGNALS = frozenset(
     {"negated", "third_person", "second_person", "figurative", "reported_speech", "past_recovered"}
 )
 # Own cues that open the gate for context-dependent rules and count towards escalation.
-_GATE_SIGNALS = frozenset(
+GATE_SIGNALS = frozenset(
     {
         "suicidal_thoughts",
         "wish_dead",
@@ -85,15 +72,15 @@ _GATE_SIGNALS = frozenset(
 _ACTION_SIGNALS = frozenset(
     {"intent", "plan", "preparation", "means_access", "farewell", "method_mention", "recent_attempt"}
 )
-_IDEATION_SIGNALS = frozenset({"suicidal_thoughts", "wish_dead", "intent", "plan", "hopelessness", "burden"})
-_SUICIDE_FAMILY = frozenset(
+IDEATION_SIGNALS = frozenset({"suicidal_thoughts", "wish_dead", "intent", "plan", "hopelessness", "burden"})
+SUICIDE_FAMILY = frozenset(
     {"intent", "plan", "suicidal_thoughts", "method_mention", "past_attempt", "preparation"}
 )
-_FAREWELL_PARTNERS = frozenset(
+FAREWELL_PARTNERS = frozenset(
     {"suicidal_thoughts", "intent", "plan", "method_mention", "means_access", "wish_dead"}
 )
-_DESPAIR_SIGNALS = frozenset({"hopelessness", "burden", "worthlessness"})
-_WATCH_CUES = frozenset(
+DESPAIR_SIGNALS = frozenset({"hopelessness", "burden", "worthlessness"})
+WATCH_CUES = frozenset(
     {
         "wish_dead",
         "hopelessness",
@@ -106,14 +93,9 @@ _WATCH_CUES = frozenset(
 )
 
 # A mention carrying any of these was explained away: it is not the user's own risk at face value.
-_DISCOUNTING = MODIFIER_SIGNALS
+DISCOUNTING = MODIFIER_SIGNALS
 
 
-def _ordered(signals: Iterable[str]) -> tuple[str, ...]:
+def ordered(signals: Iterable[str]) -> tuple[str, ...]:
     """Signals in `SIGNAL_ORDER` (unknown ones last), so outputs are stable across runs."""
     return tuple(sorted(signals, key=lambda x: _SIGNAL_RANK.get(x, len(SIGNAL_ORDER))))
-
-
-def _bounded(confidence: float) -> float:
-    """A confidence never claims certainty either way, and is reported to three decimals."""
-    return round(max(0.05, min(0.99, confidence)), 3)

@@ -8,27 +8,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from shared.safety.screen.scanning import _Scan
-from shared.safety.screen.sentence_scan import _Mention
+from shared.safety.screen.common import ELEVATED_CONCERN, HIGH_RISK, NORMAL, SAFETY_MODE, WATCH, bounded
+from shared.safety.screen.scanning import Scan
+from shared.safety.screen.sentence_scan import Mention
 from shared.safety.screen.signals import (
-    _DESPAIR_SIGNALS,
-    _DISCOUNTING,
-    _E,
-    _FAREWELL_PARTNERS,
-    _GATE_SIGNALS,
-    _H,
-    _IDEATION_SIGNALS,
-    _N,
-    _S,
-    _W,
-    _WATCH_CUES,
+    DESPAIR_SIGNALS,
+    DISCOUNTING,
+    FAREWELL_PARTNERS,
+    GATE_SIGNALS,
+    IDEATION_SIGNALS,
     MODIFIER_SIGNALS,
-    _bounded,
-    _ordered,
+    WATCH_CUES,
+    ordered,
 )
 
 
-class _Verdict(NamedTuple):
+class Verdict(NamedTuple):
     level: int
     confidence: float
     signals: tuple[str, ...]
@@ -37,16 +32,16 @@ class _Verdict(NamedTuple):
     rules: tuple[str, ...]
 
 
-def _is_own(m: _Mention) -> bool:
+def _is_own(m: Mention) -> bool:
     """A cue of the user's own, taken at face value (no negation, other person, quote, joke, recovery)."""
-    return m.level > _N and _DISCOUNTING.isdisjoint(m.mods)
+    return m.level > NORMAL and DISCOUNTING.isdisjoint(m.mods)
 
 
-def _own_open(mentions: Sequence[_Mention]) -> bool:
+def own_risk_open(mentions: Sequence[Mention]) -> bool:
     """Own risk in these mentions: an ungated cue, or two different gated action cues together."""
-    if any(_is_own(m) and not m.gated and m.signal in _GATE_SIGNALS for m in mentions):
+    if any(_is_own(m) and not m.gated and m.signal in GATE_SIGNALS for m in mentions):
         return True
-    gated = [m for m in mentions if m.gated and _is_own(m) and m.level >= _H]
+    gated = [m for m in mentions if m.gated and _is_own(m) and m.level >= HIGH_RISK]
     return any(
         x.signal != y.signal
         and (x.sentence != y.sentence or x.span[1] <= y.span[0] or y.span[1] <= x.span[0])
@@ -55,7 +50,7 @@ def _own_open(mentions: Sequence[_Mention]) -> bool:
     )
 
 
-def _decide(scan: _Scan, gate_open: bool) -> _Verdict:
+def decide(scan: Scan, gate_open: bool) -> Verdict:
     standing: list[tuple[int, float, str, bool]] = []  # (level, weight, signal, own) of cues that stand
     own_rules: set[str] = set()
     signals: set[str] = set()
@@ -69,16 +64,16 @@ def _decide(scan: _Scan, gate_open: bool) -> _Verdict:
             level = min(level, m.ungated)
         signals.update(x for x in m.mods if x != "imminent")
         rules.append(m.rule)
-        if level <= _N:
+        if level <= NORMAL:
             discounted += 1
             continue
-        own = _DISCOUNTING.isdisjoint(m.mods)
+        own = DISCOUNTING.isdisjoint(m.mods)
         if m.signal not in MODIFIER_SIGNALS:
             signals.add(m.signal)
         if "imminent" in m.mods:
             signals.add("imminent")
-        if own and m.action and m.now and level >= _H:
-            level = _S
+        if own and m.action and m.now and level >= HIGH_RISK:
+            level = SAFETY_MODE
             signals.add("imminent")
         standing.append((level, m.weight, m.signal, own))
         if own:
@@ -87,31 +82,31 @@ def _decide(scan: _Scan, gate_open: bool) -> _Verdict:
         signals.add("figurative")
 
     own_signals = frozenset(sig for lvl, _, sig, own in standing if own)
-    level = max((lvl for lvl, _, _, _ in standing), default=_N)
+    level = max((lvl for lvl, _, _, _ in standing), default=NORMAL)
     # clinical combinations (own cues only)
-    if level < _H and "method_mention" in own_signals and own_signals & _IDEATION_SIGNALS:
-        level = _H
+    if level < HIGH_RISK and "method_mention" in own_signals and own_signals & IDEATION_SIGNALS:
+        level = HIGH_RISK
     if (
-        level >= _H
+        level >= HIGH_RISK
         and "farewell" in own_signals
         and (
-            own_signals & _FAREWELL_PARTNERS
+            own_signals & FAREWELL_PARTNERS
             or ("farewell_strong" in own_rules and "preparation" in own_signals)
         )
     ):
-        level = _S
+        level = SAFETY_MODE
     if "means_access" in own_signals and own_signals & {"suicidal_thoughts", "intent", "plan"}:
-        level = max(level, _H)
-    watch_kinds = own_signals & _WATCH_CUES
-    watch_cues = sum(1 for _, _, sig, own in standing if own and sig in _WATCH_CUES)
-    if level == _W and (
-        len(watch_kinds) >= 3 or ("wish_dead" in watch_kinds and watch_kinds & _DESPAIR_SIGNALS)
+        level = max(level, HIGH_RISK)
+    watch_kinds = own_signals & WATCH_CUES
+    watch_cues = sum(1 for _, _, sig, own in standing if own and sig in WATCH_CUES)
+    if level == WATCH and (
+        len(watch_kinds) >= 3 or ("wish_dead" in watch_kinds and watch_kinds & DESPAIR_SIGNALS)
     ):
-        level = _E
-    if level == _S:
+        level = ELEVATED_CONCERN
+    if level == SAFETY_MODE:
         signals.add("imminent")
     # confidence: independent cues that support the level agree
-    if level > _N:
+    if level > NORMAL:
         support = [w for lvl, w, _, _ in standing if lvl >= level]
         combined = not support  # the level comes from a combination of lower cues
         miss = 1.0
@@ -123,10 +118,10 @@ def _decide(scan: _Scan, gate_open: bool) -> _Verdict:
         confidence = 0.95 - 0.1 * min(discounted, 3)
         if scan.analysis.sentiment.score <= -0.5:
             confidence -= 0.1
-    return _Verdict(
+    return Verdict(
         level,
-        _bounded(confidence),
-        _ordered(signals),
+        bounded(confidence),
+        ordered(signals),
         own_signals,
         watch_cues,
         tuple(dict.fromkeys(rules)),
