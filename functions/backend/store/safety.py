@@ -13,6 +13,7 @@ from backend.store.documents import EVENTS, SESSIONS, USERS, from_document, to_d
 from backend.store.users import read_user
 from shared.clock import utcnow
 from shared.errors import NotFound
+from shared.expiry import notification_expiry
 from shared.models.safety import CrisisAlert
 from shared.models.sessions import Session
 from shared.safety.escalation import Escalation, alert_id_for, escalate
@@ -161,6 +162,7 @@ class FirestoreSafetyGateway(SafetyGateway):
                 "contactEmail": contact.email,
                 "createdAt": now,
                 "read": False,
+                "expiresAt": notification_expiry(now),
             }
             note_id = f"{alert.id}-{index}"
             if contact.uid:
