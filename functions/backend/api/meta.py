@@ -49,8 +49,19 @@ def _check_ai() -> str | None:
 
 
 def _check_memory() -> str | None:
+    """Probe the path memories really take: with a network model, embed a fixed probe through it
+    (a few tokens) and require the dimension the vector index was built for; never assume "ok"."""
     settings = get_settings()
     if settings.openai_api_key or settings.openai_base_url:
+        import math
+
+        from backend.ai.memory import get_embedder
+        from shared.memory.embedding import MiniLMEmbedder
+
+        expected = MiniLMEmbedder.dimensions  # the vector index serves the offline and network models alike
+        vector = get_embedder().embed(["health probe"])[0]
+        if len(vector) != expected or not all(math.isfinite(x) for x in vector):
+            raise ValueError(f"embedding has {len(vector)} dimensions, the index expects {expected}")
         return None
     from shared.memory.embedding import find_model_dir
 
