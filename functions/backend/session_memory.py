@@ -138,6 +138,10 @@ def republish_pending(*, older_than_seconds: float = 120.0, limit: int = 100) ->
     )
     stuck = [from_document(Session, d.to_dict(), id=d.id) for d in query.get()]
     for session in stuck:
+        # Feeds the `memory_pending_stuck` metric: a memory still pending 2 minutes after the session ended.
+        logs.warning(
+            "memory stuck in pending; republished", event="memory_pending_stuck", sessionId=session.id
+        )
         announce_ended(session)
     return [s.id for s in stuck]
 
