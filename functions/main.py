@@ -5,41 +5,56 @@ from __future__ import annotations
 from typing import Any
 
 import flask
-from firebase_functions import https_fn, options, pubsub_fn, scheduler_fn, tasks_fn
+from firebase_functions import https_fn, options, params, pubsub_fn, scheduler_fn, tasks_fn
 
 from backend.api import routes_for
 from backend.http.dispatch import dispatch
 
-options.set_global_options(region="us-central1", max_instances=20)
+# One region for every function and task queue, from functions/.env.PROJECT (firebase-tools resolves the
+# param at deploy and sets it in the functions' environment, where settings.region reads it). Hosting
+# rewrites name the region literally: `make deploy-check` proves they match.
+REGION = params.StringParam("SESSIONS_REGION", default="us-central1")
+# Bound to every function that can reach OpenAI (`make deploy-check` derives which from the imports).
+OPENAI = ["OPENAI_API_KEY"]
+options.set_global_options(region=REGION, max_instances=20)  # type: ignore[arg-type]
+
+
+def _account(name: str) -> str:
+    """Each function runs as its own least-privilege account (infra/iac/resources.py), not Editor."""
+    return f"{name}@"  # firebase-tools completes NAME@ with PROJECT.iam.gserviceaccount.com
 
 
 # sessions_api and users_api embed text (a returning user's opening message, a memory search): the
 # offline model's weights (~90 MB in NumPy) need more than the default 256 MiB.
-@https_fn.on_request(memory=options.MemoryOption.MB_512)
+@https_fn.on_request(
+    memory=options.MemoryOption.MB_512, secrets=OPENAI, service_account=_account("sessions-api")
+)
 def sessions_api(req: flask.Request) -> flask.Response:
     """/api/v1/sessions, /api/v1/sessions/** and /api/v1/ai/chat"""
     return dispatch(routes_for("sessions"), req)
 
 
-@https_fn.on_request(memory=options.MemoryOption.MB_512)
+@https_fn.on_request(
+    memory=options.MemoryOption.MB_512, secrets=OPENAI, service_account=_account("users-api")
+)
 def users_api(req: flask.Request) -> flask.Response:
     """/api/v1/user/**"""
     return dispatch(routes_for("users"), req)
 
 
-@https_fn.on_request()
+@https_fn.on_request(secrets=OPENAI, service_account=_account("admin-api"))
 def admin_api(req: flask.Request) -> flask.Response:
     """/api/v1/admin/**"""
     return dispatch(routes_for("admin"), req)
 
 
-@https_fn.on_request()
+@https_fn.on_request(secrets=OPENAI, service_account=_account("safety-api"))
 def safety_api(req: flask.Request) -> flask.Response:
     """/api/v1/safety/**"""
     return dispatch(routes_for("safety"), req)
 
 
-@https_fn.on_request()
+@https_fn.on_request(secrets=OPENAI, service_account=_account("meta-api"))
 def meta_api(req: flask.Request) -> flask.Response:
     """/api/v1/avatars, /api/v1/health, /api/v1/openapi.json"""
     return dispatch(routes_for("meta"), req)
@@ -48,6 +63,7 @@ def meta_api(req: flask.Request) -> flask.Response:
 @tasks_fn.on_task_dispatched(
     retry_config=options.RetryConfig(max_attempts=3, min_backoff_seconds=1),
     rate_limits=options.RateLimits(max_concurrent_dispatches=50),
+    service_account=_account("stats-tasks"),
 )
 # Task-queue ids allow only letters, digits and hyphens, so task functions are named in camelCase.
 def flushSessionStats(req: Any) -> None:  # noqa: N802
@@ -88,7 +104,10 @@ def _timer(handler: Any, req: Any) -> None:
 
 
 @tasks_fn.on_task_dispatched(
-    retry_config=_TIMER_RETRY, rate_limits=options.RateLimits(max_concurrent_dispatches=200)
+    retry_config=_TIMER_RETRY,
+    rate_limits=options.RateLimits(max_concurrent_dispatches=200),
+    secrets=OPENAI,
+    service_account=_account("session-tasks"),
 )
 def sessionTimer(req: Any) -> None:  # noqa: N802
     """End a session at its planned duration or when its credits run out; the low-credit warning."""
@@ -98,7 +117,10 @@ def sessionTimer(req: Any) -> None:  # noqa: N802
 
 
 @tasks_fn.on_task_dispatched(
-    retry_config=_SCHEDULE_RETRY, rate_limits=options.RateLimits(max_concurrent_dispatches=200)
+    retry_config=_SCHEDULE_RETRY,
+    rate_limits=options.RateLimits(max_concurrent_dispatches=200),
+    secrets=OPENAI,
+    service_account=_account("session-tasks"),
 )
 def sessionReminder(req: Any) -> None:  # noqa: N802
     """Remind the user of a scheduled session (notification document + FCM); stale ones no-op."""
@@ -108,7 +130,10 @@ def sessionReminder(req: Any) -> None:  # noqa: N802
 
 
 @tasks_fn.on_task_dispatched(
-    retry_config=_SCHEDULE_RETRY, rate_limits=options.RateLimits(max_concurrent_dispatches=200)
+    retry_config=_SCHEDULE_RETRY,
+    rate_limits=options.RateLimits(max_concurrent_dispatches=200),
+    secrets=OPENAI,
+    service_account=_account("session-tasks"),
 )
 def sessionMissed(req: Any) -> None:  # noqa: N802
     """A scheduled session not started within the grace window becomes `missed`."""
@@ -117,7 +142,9 @@ def sessionMissed(req: Any) -> None:  # noqa: N802
     _timer(session_missed, req)
 
 
-@scheduler_fn.on_schedule(schedule="every 5 minutes")
+@scheduler_fn.on_schedule(
+    schedule="every 5 minutes", secrets=OPENAI, service_account=_account("session-jobs")
+)
 def sweep_idle_sessions(event: Any) -> None:
     """End live sessions without a heartbeat for SESSIONS_IDLE_TIMEOUT_SECONDS (reason `idle`)."""
     from backend.jobs import sweep_idle_sessions as sweep
@@ -125,7 +152,27 @@ def sweep_idle_sessions(event: Any) -> None:
     sweep()
 
 
-@pubsub_fn.on_message_published(topic="safety-assessments")
+@scheduler_fn.on_schedule(
+    schedule="every day 03:00", timezone=options.Timezone("UTC"), service_account=_account("upkeep-jobs")
+)
+def purge_old_transcripts(event: Any) -> None:
+    """Transcript retention: delete the messages of sessions ended over SESSIONS_TRANSCRIPT_RETENTION_DAYS ago."""
+    from backend.retention import purge_expired_transcripts
+
+    purge_expired_transcripts()
+
+
+@scheduler_fn.on_schedule(schedule="every 1 minutes", service_account=_account("upkeep-jobs"))
+def watch_crisis_alerts(event: Any) -> None:
+    """Log every crisis alert still unacknowledged after 5 minutes (a log-based metric pages on-call)."""
+    from backend.retention import log_unacknowledged_alerts
+
+    log_unacknowledged_alerts()
+
+
+@pubsub_fn.on_message_published(
+    topic="safety-assessments", secrets=OPENAI, service_account=_account("safety-events")
+)
 def safety_assess(event: Any) -> None:
     """Deep assessment of a message screened ELEVATED_CONCERN or higher; may only raise the level."""
     from backend.safety_assess import assess
@@ -134,7 +181,13 @@ def safety_assess(event: Any) -> None:
 
 
 # With an OpenAI key a memory waits on a chat call and an embedding call, with retries: allow 5 minutes.
-@pubsub_fn.on_message_published(topic="session-ended", memory=options.MemoryOption.MB_512, timeout_sec=300)
+@pubsub_fn.on_message_published(
+    topic="session-ended",
+    memory=options.MemoryOption.MB_512,
+    timeout_sec=300,
+    secrets=OPENAI,
+    service_account=_account("memory-events"),
+)
 def session_memory(event: Any) -> None:
     """`session.ended`: write the session's memory (summary, topics, emotions, next steps, embedding)."""
     from backend.session_memory import write_memory
