@@ -107,7 +107,8 @@ def main() -> None:
         for problem in problems:
             print(f"{problem}\n", file=sys.stderr)
         raise SystemExit(1)
-    print("deploy-check: ok (indexes, secrets, bundle, IAM, APIs, hosting, TTLs, schedules, rules)")
+    skipped = " (rules compile skipped)" if args.no_rules else ", rules"
+    print(f"deploy-check: ok (indexes, secrets, bundle, IAM, APIs, hosting, TTLs, schedules{skipped})")
 
 
 if __name__ == "__main__":

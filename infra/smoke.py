@@ -79,7 +79,7 @@ class Smoke:
 
     def _session(self) -> None:
         avatar = _expect(self._call("GET", "/avatars"), 200)["avatars"][0]["id"]
-        started = _expect(self._call("POST", "/sessions/start", json={"avatar": avatar, "duration": 5}), 201)
+        started = _expect(self._call("POST", "/sessions/start", json={"avatar": avatar, "duration": 15}), 201)
         self.session_id = sid = started["session"]["id"]
         self.log(f"ok   start: session {sid} ({started['session']['status']})")
         body = {

@@ -93,17 +93,31 @@ def test_the_crisis_alert_watch_reports_only_old_unacknowledged_alerts_and_write
     assert f'"alertId": "{alerts["old_active"].id}"' in logged and '"crisis alert unacknowledged"' in logged
 
 
-def test_the_idle_sweep_twice_ends_each_idle_session_once(api: Api) -> None:
+def _sweep_owned(ref: Any, user_id: str) -> dict[str, Any]:
+    """What the sweep writes: the session's lifecycle fields, its events, the user's credits.
+
+    (The memory function updates the session's memory fields asynchronously after the end.)
+    """
+    session = ref.get().to_dict()
+    owned = {k: session.get(k) for k in ("status", "endReason", "endedAt", "activeSeconds", "creditsUsed")}
+    owned["events"] = sorted(doc.id for doc in ref.collection("events").list_documents())
+    user = firestore_db().collection("users").document(user_id).get().to_dict() or {}
+    owned["user"] = {k: v for k, v in user.items() if k not in ("updatedAt",)}
+    return owned
+
+
+def test_the_idle_sweep_twice_ends_each_idle_session_once(api: Api, user: TestUser) -> None:
     from backend.jobs import sweep_idle_sessions
 
     sid = start_session(api, {"avatar": "alex", "duration": 30})["session"]["id"]
     ref = firestore_db().collection("sessions").document(sid)
     ref.update({"lastSeenAt": datetime.now(UTC) - timedelta(days=2)})  # no heartbeat for two days
 
-    sweep_idle_sessions()
-    after_first = _snapshot(ref)
-    sweep_idle_sessions()
+    ended = sweep_idle_sessions()
+    after_first = _sweep_owned(ref, user.uid)
+    ended_again = sweep_idle_sessions()
 
-    assert after_first[ref.path]["status"] not in ("active", "paused", "pending")
-    assert after_first[ref.path]["endReason"] == "idle"
-    assert _snapshot(ref) == after_first
+    assert sid in ended and sid not in ended_again
+    assert after_first["status"] not in ("active", "paused", "pending")
+    assert after_first["endReason"] == "idle"
+    assert _sweep_owned(ref, user.uid) == after_first
