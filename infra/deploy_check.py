@@ -44,7 +44,7 @@ def run(
             Problem(
                 "indexes",
                 f"{queries} is missing",
-                "run `make record-queries` (the integration suite, recording)",
+                "run `make integration` (it records the queries and folds them into this file)",
             )
         )
     else:
