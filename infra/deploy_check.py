@@ -69,6 +69,7 @@ def run(
     problems += checks.check_iam(manifest, reach)
     problems += checks.check_apis(manifest, reach)
     problems += checks.check_hosting(firebase, manifest, functions_dir)
+    problems += checks.check_env_files(functions_dir)
     problems += checks.check_schedules(manifest)
     if rules:
         problems += _rules(root / firebase["firestore"]["rules"])

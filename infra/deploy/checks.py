@@ -266,3 +266,34 @@ def check_schedules(manifest: dict[str, Any]) -> list[Problem]:
             "keep SCHEDULED_JOBS in infra/iac/resources.py (and docs/deploy.md) in step with main.py",
         )
     ]
+
+
+def check_env_files(functions_dir: Path) -> list[Problem]:
+    """functions/.env* hold only settings that exist (a typo is silently ignored) and no secret values."""
+    from shared.settings import Settings
+
+    known = {f"SESSIONS_{name.upper()}" for name in Settings.model_fields} | {"SESSIONS_REGION"}
+    problems = []
+    for env_file in sorted(functions_dir.glob(".env*")):
+        for number, line in enumerate(env_file.read_text().splitlines(), start=1):
+            key = line.split("=", 1)[0].strip().removeprefix("export ").strip()
+            if not key or key.startswith("#") or "=" not in line:
+                continue
+            if key in resources.SECRET_NAMES:
+                problems.append(
+                    Problem(
+                        "env",
+                        f"{env_file.name}:{number} sets {key}, which is a secret: firebase deploy refuses a "
+                        "plain variable that overlaps a secret, and it would be stored in clear text",
+                        f"remove it and run `npx firebase functions:secrets:set {key}`",
+                    )
+                )
+            elif key.startswith("SESSIONS_") and key not in known:
+                problems.append(
+                    Problem(
+                        "env",
+                        f"{env_file.name}:{number} sets {key}, which no setting reads (shared/settings.py)",
+                        "fix the name; the known ones are the Settings fields with the SESSIONS_ prefix",
+                    )
+                )
+    return problems

@@ -184,3 +184,15 @@ def test_a_bundle_that_does_not_import_fails(tmp_path: Path) -> None:
     problems = deploy_check.run(root=root, rules=False)
     assert [p.check for p in problems] == ["bundle"]
     assert "ImportError" in problems[0].message
+
+
+def test_env_files_with_a_typo_or_a_secret_fail(tmp_path: Path) -> None:
+    assert checks.check_env_files(FUNCTIONS) == []
+    (tmp_path / ".env.acme").write_text(
+        "SESSIONS_REGION=europe-west1\nSESSIONS_STARTING_CREDIT=5\nOPENAI_API_KEY=sk-x\n"
+    )
+    messages = _fixes(checks.check_env_files(tmp_path), "env")
+    assert len(messages) == 2, messages
+    assert ".env.acme:2 sets SESSIONS_STARTING_CREDIT, which no setting reads" in messages[0]
+    assert ".env.acme:3 sets OPENAI_API_KEY, which is a secret" in messages[1]
+    assert "functions:secrets:set OPENAI_API_KEY" in messages[1]
