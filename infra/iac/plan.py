@@ -58,9 +58,9 @@ def build(options: Options) -> list[Step]:
     steps: list[Step] = []
     steps += [Step("api", api, _gcloud(options, "services", "enable", api)) for api in resources.APIS]
     steps += _firestore(options)
+    steps += _secrets(options)  # before the accounts: secret access is granted on each secret
     steps += _accounts(options)
     steps += _ttl(options)
-    steps += _secrets(options)
     steps += _region(options)
     steps += _auth(options)
     steps += _observability(options)
@@ -175,6 +175,15 @@ def _accounts(options: Options) -> list[Step]:
             )
         )
         for role in sorted(roles):
+            if role == resources.SECRETS:
+                # On each secret, not the project: the account reads only the secrets the code uses.
+                for secret in resources.SECRET_NAMES:
+                    command = _gcloud(
+                        options, "secrets", "add-iam-policy-binding", secret,
+                        "--member", f"serviceAccount:{email}", "--role", role, "--condition", "None",
+                    )  # fmt: skip
+                    steps.append(Step("role", f"{account} {role} on {secret}", command))
+                continue
             if role in (resources.ACT_AS, resources.TOKEN_CREATOR):
                 # Only over itself: tasks' OIDC tokens are minted as the function's own account.
                 command = _gcloud(
