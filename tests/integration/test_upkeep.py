@@ -121,3 +121,22 @@ def test_the_idle_sweep_twice_ends_each_idle_session_once(api: Api, user: TestUs
     assert after_first["status"] not in ("active", "paused", "pending")
     assert after_first["endReason"] == "idle"
     assert _sweep_owned(ref, user.uid) == after_first
+
+
+def test_a_redelivered_stats_flush_writes_the_same_aggregates(api: Api) -> None:
+    from backend.stats import flush
+    from tests.support.conversation import say
+
+    sid = start_session(api, {"avatar": "alex", "duration": 30})["session"]["id"]
+    say(api, sid, "Two lines to count.", reply=True)
+    ref = firestore_db().collection("sessions").document(sid)
+
+    first = flush(sid)
+    fields = ("messageCount", "tokensUsed", "aiResponseTimeAvg", "lastMessageAt")
+    after_first = {k: ref.get().to_dict().get(k) for k in fields}
+    second = flush(sid)
+
+    assert first is not None and second is not None
+    assert {k: first[k] for k in fields} == {k: second[k] for k in fields}  # statsUpdatedAt aside
+    assert after_first["messageCount"] == 2
+    assert {k: ref.get().to_dict().get(k) for k in fields} == after_first
