@@ -8,7 +8,7 @@ SITE := $(VENV)/lib/python3.11/site-packages
 # Locally the offline responder streams word by word, so streaming is visible (0 = instant).
 export SESSIONS_OFFLINE_STREAM_DELAY_MS ?= 40
 
-.PHONY: help install bundle dev test lint typecheck unit integration clean
+.PHONY: help install bundle dev test lint typecheck unit integration deploy-check clean
 
 help:
 	@echo "make dev   - install everything and start the local emulator stack"
@@ -61,10 +61,19 @@ integration: export SESSIONS_REMINDER_LEADS_SECONDS ?= 6,0
 integration: export SESSIONS_MISSED_GRACE_SECONDS ?= 4
 integration: export SESSIONS_LOW_CREDIT_WARNING_MINUTES ?= 10
 integration: export SESSIONS_RECORD_PROMPTS ?= true
+# Every Firestore query the functions run is recorded (shapes only) and kept in infra/queries.recorded.jsonl,
+# which deploy-check proves against firestore.indexes.json (the emulators never enforce indexes).
+integration: export SESSIONS_RECORD_QUERIES = $(CURDIR)/.local/queries.jsonl
 integration: install
+	@mkdir -p .local && rm -f .local/queries.jsonl
 	infra/local/emulators.sh exec "$(VENV)/bin/pytest -m emulator --junitxml=.local/junit-integration.xml"
+	$(VENV)/bin/python -m infra.deploy.record .local/queries.jsonl infra/queries.recorded.jsonl
 
-test: lint typecheck unit integration
+# Offline: indexes for the recorded queries, secrets, bundle, IAM, APIs, hosting, TTLs, schedules, rules.
+deploy-check: install
+	$(VENV)/bin/python infra/deploy_check.py
+
+test: lint typecheck unit integration deploy-check
 	@$(VENV)/bin/python infra/local/test_summary.py .local/junit-unit.xml .local/junit-integration.xml
 
 clean:

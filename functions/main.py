@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import flask
-from firebase_functions import https_fn, options, pubsub_fn, scheduler_fn, tasks_fn
+from firebase_functions import https_fn, options, params, pubsub_fn, scheduler_fn, tasks_fn
 from firebase_functions.core import CloudEvent
 from firebase_functions.https_fn import CallableRequest
 
@@ -19,38 +19,54 @@ from backend.api import routes_for
 from backend.cloud.names import SAFETY_ASSESSMENTS_TOPIC, SESSION_ENDED_TOPIC
 from backend.http.dispatch import dispatch
 
-options.set_global_options(region="us-central1", max_instances=20)
+# One region for every function and task queue, from functions/.env.PROJECT (firebase-tools resolves the
+# param at deploy and sets it in the functions' environment, where settings.region reads it). Hosting
+# rewrites name the region literally: `make deploy-check` proves they match.
+REGION = params.StringParam("SESSIONS_REGION", default="us-central1")
+# Bound to every function that can reach OpenAI (`make deploy-check` derives which from the imports).
+OPENAI = ["OPENAI_API_KEY"]
+options.set_global_options(region=REGION, max_instances=20)  # type: ignore[arg-type]
+
+
+def _account(name: str) -> str:
+    """Each function runs as its own least-privilege account (infra/iac/resources.py), not Editor."""
+    return f"{name}@"  # firebase-tools completes NAME@ with PROJECT.iam.gserviceaccount.com
+
 
 # -- HTTP APIs (Hosting rewrites /api/v1/** to these; see firebase.json) ----------------------------
 
 
 # sessions_api and users_api embed text (a returning user's opening message, a memory search): the
 # offline model's weights (~90 MB in NumPy) need more than the default 256 MiB.
-@https_fn.on_request(memory=options.MemoryOption.MB_512)
+@https_fn.on_request(
+    memory=options.MemoryOption.MB_512, secrets=OPENAI, service_account=_account("sessions-api")
+)
 def sessions_api(req: flask.Request) -> flask.Response:
     """/api/v1/sessions, /api/v1/sessions/** and /api/v1/ai/chat"""
     return dispatch(routes_for("sessions"), req)
 
 
-@https_fn.on_request(memory=options.MemoryOption.MB_512)
+@https_fn.on_request(
+    memory=options.MemoryOption.MB_512, secrets=OPENAI, service_account=_account("users-api")
+)
 def users_api(req: flask.Request) -> flask.Response:
     """/api/v1/user/**"""
     return dispatch(routes_for("users"), req)
 
 
-@https_fn.on_request()
+@https_fn.on_request(service_account=_account("admin-api"))
 def admin_api(req: flask.Request) -> flask.Response:
     """/api/v1/admin/**"""
     return dispatch(routes_for("admin"), req)
 
 
-@https_fn.on_request()
+@https_fn.on_request(service_account=_account("safety-api"))
 def safety_api(req: flask.Request) -> flask.Response:
     """/api/v1/safety/**"""
     return dispatch(routes_for("safety"), req)
 
 
-@https_fn.on_request()
+@https_fn.on_request(secrets=OPENAI, service_account=_account("meta-api"))
 def meta_api(req: flask.Request) -> flask.Response:
     """/api/v1/avatars, /api/v1/health, /api/v1/openapi.json"""
     return dispatch(routes_for("meta"), req)
@@ -91,6 +107,7 @@ def _timer(handler: Callable[[dict[str, Any]], None], req: TaskRequest) -> None:
 @tasks_fn.on_task_dispatched(
     retry_config=options.RetryConfig(max_attempts=3, min_backoff_seconds=1),
     rate_limits=options.RateLimits(max_concurrent_dispatches=50),
+    service_account=_account("stats-tasks"),
 )
 def flushSessionStats(req: TaskRequest) -> None:  # noqa: N802
     """Recompute a session's aggregates (messageCount, tokens, response time, lastMessageAt); idempotent."""
@@ -101,7 +118,9 @@ def flushSessionStats(req: TaskRequest) -> None:  # noqa: N802
 
 
 @tasks_fn.on_task_dispatched(
-    retry_config=_TIMER_RETRY, rate_limits=options.RateLimits(max_concurrent_dispatches=200)
+    retry_config=_TIMER_RETRY,
+    rate_limits=options.RateLimits(max_concurrent_dispatches=200),
+    service_account=_account("session-tasks"),
 )
 def sessionTimer(req: TaskRequest) -> None:  # noqa: N802
     """End a session at its planned duration or when its credits run out; the low-credit warning."""
@@ -111,7 +130,9 @@ def sessionTimer(req: TaskRequest) -> None:  # noqa: N802
 
 
 @tasks_fn.on_task_dispatched(
-    retry_config=_SCHEDULE_RETRY, rate_limits=options.RateLimits(max_concurrent_dispatches=200)
+    retry_config=_SCHEDULE_RETRY,
+    rate_limits=options.RateLimits(max_concurrent_dispatches=200),
+    service_account=_account("session-tasks"),
 )
 def sessionReminder(req: TaskRequest) -> None:  # noqa: N802
     """Remind the user of a scheduled session (notification document + FCM); stale ones no-op."""
@@ -121,7 +142,9 @@ def sessionReminder(req: TaskRequest) -> None:  # noqa: N802
 
 
 @tasks_fn.on_task_dispatched(
-    retry_config=_SCHEDULE_RETRY, rate_limits=options.RateLimits(max_concurrent_dispatches=200)
+    retry_config=_SCHEDULE_RETRY,
+    rate_limits=options.RateLimits(max_concurrent_dispatches=200),
+    service_account=_account("session-tasks"),
 )
 def sessionMissed(req: TaskRequest) -> None:  # noqa: N802
     """A scheduled session not started within the grace window becomes `missed`."""
@@ -133,13 +156,31 @@ def sessionMissed(req: TaskRequest) -> None:  # noqa: N802
 # -- Schedules (Cloud Scheduler) -------------------------------------------------------------------
 
 
-@scheduler_fn.on_schedule(schedule="every 5 minutes")
+@scheduler_fn.on_schedule(schedule="every 5 minutes", service_account=_account("session-jobs"))
 def sweep_idle_sessions(event: scheduler_fn.ScheduledEvent) -> None:
     """End live sessions without a heartbeat for SESSIONS_IDLE_TIMEOUT_SECONDS (reason `idle`), and
     publish `session.ended` again for memories stuck in `pending`."""
     from backend.triggers.sweeps import sweep_idle_sessions as sweep
 
     sweep()
+
+
+@scheduler_fn.on_schedule(
+    schedule="every day 03:00", timezone=options.Timezone("UTC"), service_account=_account("upkeep-jobs")
+)
+def purge_old_transcripts(event: scheduler_fn.ScheduledEvent) -> None:
+    """Transcript retention: delete the messages of sessions ended over SESSIONS_TRANSCRIPT_RETENTION_DAYS ago."""
+    from backend.triggers.upkeep import purge_expired_transcripts
+
+    purge_expired_transcripts()
+
+
+@scheduler_fn.on_schedule(schedule="every 1 minutes", service_account=_account("upkeep-jobs"))
+def watch_crisis_alerts(event: scheduler_fn.ScheduledEvent) -> None:
+    """Log every crisis alert still unacknowledged after 5 minutes (a log-based metric pages on-call)."""
+    from backend.triggers.upkeep import log_unacknowledged_alerts
+
+    log_unacknowledged_alerts()
 
 
 # -- Pub/Sub ---------------------------------------------------------------------------------------
@@ -152,7 +193,9 @@ def _payload(event: PubSubEvent) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-@pubsub_fn.on_message_published(topic=SAFETY_ASSESSMENTS_TOPIC)
+@pubsub_fn.on_message_published(
+    topic=SAFETY_ASSESSMENTS_TOPIC, secrets=OPENAI, service_account=_account("safety-events")
+)
 def safety_assess(event: PubSubEvent) -> None:
     """Deep assessment of a message screened ELEVATED_CONCERN or higher; may only raise the level."""
     from backend.triggers.safety import assess
@@ -162,7 +205,11 @@ def safety_assess(event: PubSubEvent) -> None:
 
 # With an OpenAI key a memory waits on a chat call and an embedding call, with retries: allow 5 minutes.
 @pubsub_fn.on_message_published(
-    topic=SESSION_ENDED_TOPIC, memory=options.MemoryOption.MB_512, timeout_sec=300
+    topic=SESSION_ENDED_TOPIC,
+    memory=options.MemoryOption.MB_512,
+    timeout_sec=300,
+    secrets=OPENAI,
+    service_account=_account("memory-events"),
 )
 def session_memory(event: PubSubEvent) -> None:
     """`session.ended`: write the session's memory (summary, topics, emotions, next steps, embedding)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _AVATARS_FILE = Path(__file__).with_name("avatars.json")
@@ -14,7 +14,13 @@ _AVATARS_FILE = Path(__file__).with_name("avatars.json")
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SESSIONS_", extra="ignore")
 
-    project_id: str = Field(default="demo-sessions", validation_alias="GCLOUD_PROJECT")
+    # GCLOUD_PROJECT is what the Functions runtime and emulators set; GOOGLE_CLOUD_PROJECT is what gcloud
+    # users and the Google client libraries use (docs/deploy.md): either names the project.
+    project_id: str = Field(
+        default="demo-sessions", validation_alias=AliasChoices("GCLOUD_PROJECT", "GOOGLE_CLOUD_PROJECT")
+    )
+    # Region of every function and task queue (functions/main.py's SESSIONS_REGION param sets it).
+    region: str = Field(default="us-central1", pattern=r"^[a-z]+-[a-z]+[0-9]$")
     starting_credits: int = Field(default=60, ge=0)
     max_live_sessions_per_user: int = Field(default=1, ge=1)
     rate_limit_per_minute: int = Field(default=100, ge=1)
@@ -68,6 +74,8 @@ class Settings(BaseSettings):
     # Retention (infra/retention.md): `sessions-ops purge-transcripts` deletes the messages of sessions
     # that ended more than this many days ago, unless told otherwise with --older-than-days.
     transcript_retention_days: int = Field(default=365, ge=1, le=36500)
+    # Notifications and the trusted-contact outbox carry expiresAt this far ahead (Firestore TTL deletes them).
+    notification_retention_days: int = Field(default=90, ge=1, le=3650)
 
     @field_validator("reminder_leads_seconds")
     @classmethod

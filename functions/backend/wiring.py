@@ -12,7 +12,8 @@ from shared.settings import get_settings
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
 
-    from backend.cloud.events import CloudSafetyOutbound, CloudSessionEvents
+    from backend.cloud.events import CloudSessionEvents
+    from backend.cloud.safety_outbound import CloudSafetyOutbound
     from backend.cloud.timers import CloudTasksTimers
     from backend.store.accounts import FirestoreAccounts
     from backend.store.alerts import FirestoreCrisisAlerts
@@ -49,7 +50,7 @@ def timers() -> CloudTasksTimers:
 
 @lru_cache(maxsize=1)
 def safety_outbound() -> CloudSafetyOutbound:
-    from backend.cloud.events import CloudSafetyOutbound
+    from backend.cloud.safety_outbound import CloudSafetyOutbound
 
     return CloudSafetyOutbound()
 

@@ -20,3 +20,5 @@ class Notification(ApiModel):
     lead_seconds: int | None = None
     created_at: datetime
     read: bool = False
+    # Firestore's TTL policy on `notifications` deletes the document after this (infra/retention.md).
+    expires_at: datetime | None = None

@@ -57,22 +57,37 @@ class OpenAIProvider(AiProvider):
             return self._client
 
     def stream(self, request: ReplyRequest) -> Iterator[ReplyChunk]:
-        response = self.client().chat.completions.create(
-            model=self.model,
-            messages=[_message(turn) for turn in request.messages()],
-            stream=True,
-            stream_options={"include_usage": True},
-        )
-        return self._chunks(response)
+        try:
+            response = self.client().chat.completions.create(
+                model=self.model,
+                messages=[_message(turn) for turn in request.messages()],
+                stream=True,
+                stream_options={"include_usage": True},
+            )
+        except Exception as exc:
+            _log_failure(exc, self.model)
+            raise
+        return self._chunks(response, self.model)
 
     @staticmethod
-    def _chunks(response: Stream[ChatCompletionChunk]) -> Iterator[ReplyChunk]:
+    def _chunks(response: Stream[ChatCompletionChunk], model: str) -> Iterator[ReplyChunk]:
         tokens: int | None = None
-        with response:  # closes the HTTP response if the consumer stops early
-            for chunk in response:
-                if chunk.usage is not None:
-                    tokens = chunk.usage.total_tokens
-                for choice in chunk.choices[:1]:
-                    if choice.delta.content:
-                        yield ReplyChunk(choice.delta.content)
+        try:
+            with response:  # closes the HTTP response if the consumer stops early
+                for chunk in response:
+                    if chunk.usage is not None:
+                        tokens = chunk.usage.total_tokens
+                    for choice in chunk.choices[:1]:
+                        if choice.delta.content:
+                            yield ReplyChunk(choice.delta.content)
+        except Exception as exc:
+            _log_failure(exc, model)
+            raise
         yield ReplyChunk("", done=True, tokens_used=tokens)
+
+
+def _log_failure(exc: Exception, model: str) -> None:
+    """The caller falls back to a fixed reply; this line feeds the `ai_provider_failures` metric."""
+    from backend import logs
+
+    logs.warning("AI provider failed", event="ai_provider_failure", model=model, errorType=type(exc).__name__)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
+from backend.ai import health as model_probes
 from backend.cloud import health as probes
 from backend.http.routing import API_PREFIX, Call, Response, Route
 from shared.avatars import load_avatars
@@ -35,8 +36,8 @@ def health(call: Call) -> Response:
     checks = {
         "firestore": probes.firestore,
         "pubsub": probes.pubsub,
-        "ai": probes.ai,
-        "memory": probes.memory,
+        "ai": model_probes.ai,
+        "memory": model_probes.memory,
     }
     results: dict[str, HealthCheck] = {}
     with ThreadPoolExecutor(max_workers=len(checks)) as pool:

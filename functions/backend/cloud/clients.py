@@ -45,5 +45,8 @@ def firebase_app() -> App:
 def firestore_client() -> FirestoreClient:
     from google.cloud import firestore
 
+    from backend.cloud import query_log
+
+    query_log.install()  # records query shapes for the index check when SESSIONS_RECORD_QUERIES is set
     client: FirestoreClient = firestore.Client(project=get_settings().project_id, credentials=_credentials())
     return client

@@ -1,7 +1,6 @@
-"""What the store's adapters announce after a change commits, carried by Pub/Sub and Cloud Tasks: the
-adapters of the `SessionEvents` and `SafetyOutbound` ports. Nothing here raises into a request: a lost
-announcement is repaired later (the sweep republishes a pending memory; the next message asks for a
-stats flush again; the inline safety verdict already stands without the deep pass)."""
+"""What the session store announces after a change commits (the `SessionEvents` port), carried by
+Pub/Sub and Cloud Tasks. Nothing here raises into a request: a lost announcement is repaired later (the
+sweep republishes a pending memory; the next message asks for a stats flush again)."""
 
 from __future__ import annotations
 
@@ -14,12 +13,9 @@ from functools import lru_cache
 
 from backend import logs
 from backend.cloud import tasks
-from backend.cloud.names import SAFETY_ASSESSMENTS_TOPIC, SESSION_ENDED_TOPIC, STATS_FLUSH_QUEUE
+from backend.cloud.names import SESSION_ENDED_TOPIC, STATS_FLUSH_QUEUE
 from backend.cloud.pubsub import publish
-from backend.cloud.push import send_push
 from shared.models.sessions import Session
-from shared.safety.gateway import SafetyOutbound
-from shared.safety.levels import SafetyLevel
 from shared.sessions.ports import SessionEvents
 from shared.settings import Settings
 
@@ -72,20 +68,3 @@ def _enqueue_flush(session_id: str, bucket: int, interval: float) -> None:
         )
     except Exception as exc:  # aggregates are recomputed by the next flush; never fail a message
         logs.warning("stats flush not enqueued", sessionId=session_id, errorType=type(exc).__name__)
-
-
-class CloudSafetyOutbound(SafetyOutbound):
-    def assessment_requested(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:
-        payload = {
-            "sessionId": session.id,
-            "messageId": message_id,
-            "userId": session.user_id,
-            "inlineLevel": level.value,
-        }
-        try:
-            publish(SAFETY_ASSESSMENTS_TOPIC, payload)
-        except Exception as exc:  # the inline verdict already stands; the deep pass can only add to it
-            logs.error("safety assessment not published", sessionId=session.id, errorType=type(exc).__name__)
-
-    def push(self, *, token: str, title: str, body: str) -> None:
-        send_push(token, title=title, body=body)

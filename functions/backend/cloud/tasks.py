@@ -20,6 +20,9 @@ def enqueue(
     from firebase_admin import exceptions, functions
     from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+    from shared.settings import get_settings
+
+    queue = f"locations/{get_settings().region}/functions/{function_name}"  # the functions' region
     options = functions.TaskOptions(task_id=task_id, schedule_time=schedule_time)
     transient = (exceptions.UnauthenticatedError, exceptions.UnavailableError, exceptions.UnknownError)
     try:
@@ -30,7 +33,7 @@ def enqueue(
             reraise=True,
         ):
             with attempt:
-                functions.task_queue(function_name, app=firebase_app()).enqueue({"data": data}, options)
+                functions.task_queue(queue, app=firebase_app()).enqueue({"data": data}, options)
     except (exceptions.AlreadyExistsError, exceptions.ConflictError):
         return False
     except ValueError as exc:

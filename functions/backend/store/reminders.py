@@ -17,6 +17,7 @@ from backend.store.writes import write_change
 from shared.avatars import load_avatars, resolve_avatar
 from shared.clock import utcnow
 from shared.errors import ApiError
+from shared.expiry import notification_expiry
 from shared.models.notifications import Notification
 from shared.models.sessions import Session
 from shared.sessions.lifecycle import metered_action
@@ -90,6 +91,7 @@ def deliver_reminder(
             scheduled_at=session.scheduled_at,
             lead_seconds=lead,
             created_at=now,
+            expires_at=notification_expiry(now),
         )
         transaction.set(note_ref, to_document(note))
         return Delivered(notification=note, fcm_token=user.fcm_token)
@@ -144,6 +146,7 @@ def mark_missed(
             session_id=session.id,
             scheduled_at=session.scheduled_at,
             created_at=now,
+            expires_at=notification_expiry(now),
         )
         transaction.set(note_ref, to_document(note))
         return change.session, Delivered(notification=note, fcm_token=user.fcm_token)

@@ -14,6 +14,7 @@ from backend.store.errors import translate_errors
 from backend.store.users import read_user
 from shared.clock import utcnow
 from shared.errors import NotFound
+from shared.expiry import notification_expiry
 from shared.models.messages import AI_SPEAKER
 from shared.models.safety import CrisisAlert
 from shared.models.sessions import Session
@@ -186,6 +187,7 @@ class FirestoreSafetyGateway(SafetyGateway):
                 "contactEmail": contact.email,
                 "createdAt": now,
                 "read": False,
+                "expiresAt": notification_expiry(now),
             }
             note_id = f"{alert.id}-{index}"
             if contact.uid:

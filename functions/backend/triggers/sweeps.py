@@ -23,5 +23,9 @@ def republish_pending(*, older_than_seconds: float = 120.0, limit: int = 100) ->
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     stuck = memories.pending_since(wiring.db(), cutoff=cutoff, limit=limit)
     for session in stuck:
+        # Feeds the `memory_pending_stuck` metric: a memory still pending 2 minutes after the session ended.
+        logs.warning(
+            "memory stuck in pending; republished", event="memory_pending_stuck", sessionId=session.id
+        )
         wiring.session_events().ended(session)
     return [s.id for s in stuck]
