@@ -9,62 +9,25 @@ from __future__ import annotations
 
 import json
 import shlex
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from infra.iac import observability, resources
+from infra.iac import resources
+from infra.iac.monitoring import budget_steps, observability_steps
+from infra.iac.steps import ALERT_CHANNEL, DATABASE, Options, Step, account_email, gcloud
 
-DATABASE = "(default)"
-ALERT_CHANNEL = "${ALERT_CHANNEL}"
-
-
-@dataclass(frozen=True)
-class Options:
-    project: str
-    region: str
-    auth: str = "password"  # password | email-link
-    admin_email: str | None = None
-    billing_account: str | None = None
-    budget_amount: int = 100  # in the billing account's currency, per month
-    alert_email: str | None = None
-    backup_retention: str = "14d"
-    generated: Path = Path(".local/infra")  # alert policy and dashboard files written for gcloud
-
-
-@dataclass(frozen=True)
-class Step:
-    kind: str  # api | firestore | account | role | ttl | backup | secret | auth | metric | alert | ...
-    name: str
-    command: list[str]
-    unless: list[str] | None = None  # skip `command` when this exits 0 and prints something
-    files: dict[str, str] = field(default_factory=dict)  # path -> content, written before `command`
-
-    def render(self) -> str:
-        text = shlex.join(self.command)
-        if self.unless:
-            return f"{shlex.join(self.unless)} | grep -q . || {text}"
-        return text
-
-
-def _gcloud(options: Options, *args: str) -> list[str]:
-    return ["gcloud", *args, "--project", options.project, "--quiet"]
-
-
-def account_email(options: Options, account: str) -> str:
-    return f"{account}@{options.project}.iam.gserviceaccount.com"
+__all__ = ["ALERT_CHANNEL", "Options", "Step", "account_email", "build"]
 
 
 def build(options: Options) -> list[Step]:
     steps: list[Step] = []
-    steps += [Step("api", api, _gcloud(options, "services", "enable", api)) for api in resources.APIS]
+    steps += [Step("api", api, gcloud(options, "services", "enable", api)) for api in resources.APIS]
     steps += _firestore(options)
     steps += _secrets(options)  # before the accounts: secret access is granted on each secret
     steps += _accounts(options)
     steps += _ttl(options)
     steps += _region(options)
     steps += _auth(options)
-    steps += _observability(options)
-    steps += _budget(options)
+    steps += observability_steps(options)
+    steps += budget_steps(options)
     steps.append(
         Step(
             "deploy",
@@ -107,7 +70,7 @@ def _firestore(options: Options) -> list[Step]:
         Step(
             "firestore",
             f"database {DATABASE} in {options.region}",
-            _gcloud(
+            gcloud(
                 options,
                 "firestore",
                 "databases",
@@ -117,19 +80,19 @@ def _firestore(options: Options) -> list[Step]:
                 "--type",
                 "firestore-native",
             ),
-            unless=_gcloud(
+            unless=gcloud(
                 options, "firestore", "databases", "describe", *database, "--format", "value(name)"
             ),
         ),
         Step(
             "pitr",
             "point-in-time recovery (7 days)",
-            _gcloud(options, "firestore", "databases", "update", *database, "--enable-pitr"),
+            gcloud(options, "firestore", "databases", "update", *database, "--enable-pitr"),
         ),
         Step(
             "backup",
             f"daily backup schedule, kept {options.backup_retention}",
-            _gcloud(
+            gcloud(
                 options,
                 "firestore",
                 "backups",
@@ -141,7 +104,7 @@ def _firestore(options: Options) -> list[Step]:
                 "--retention",
                 options.backup_retention,
             ),
-            unless=_gcloud(
+            unless=gcloud(
                 options, "firestore", "backups", "schedules", "list", *database, "--format", "value(name)"
             ),
         ),
@@ -160,7 +123,7 @@ def _accounts(options: Options) -> list[Step]:
             Step(
                 "account",
                 account,
-                _gcloud(
+                gcloud(
                     options,
                     "iam",
                     "service-accounts",
@@ -169,7 +132,7 @@ def _accounts(options: Options) -> list[Step]:
                     "--display-name",
                     f"Runs {', '.join(users)}",
                 ),
-                unless=_gcloud(
+                unless=gcloud(
                     options, "iam", "service-accounts", "describe", email, "--format", "value(email)"
                 ),
             )
@@ -178,7 +141,7 @@ def _accounts(options: Options) -> list[Step]:
             if role == resources.SECRETS:
                 # On each secret, not the project: the account reads only the secrets the code uses.
                 for secret in resources.SECRET_NAMES:
-                    command = _gcloud(
+                    command = gcloud(
                         options, "secrets", "add-iam-policy-binding", secret,
                         "--member", f"serviceAccount:{email}", "--role", role, "--condition", "None",
                     )  # fmt: skip
@@ -186,12 +149,12 @@ def _accounts(options: Options) -> list[Step]:
                 continue
             if role in (resources.ACT_AS, resources.TOKEN_CREATOR):
                 # Only over itself: tasks' OIDC tokens are minted as the function's own account.
-                command = _gcloud(
+                command = gcloud(
                     options, "iam", "service-accounts", "add-iam-policy-binding", email,
                     "--member", f"serviceAccount:{email}", "--role", role, "--condition", "None",
                 )  # fmt: skip
             else:
-                command = _gcloud(
+                command = gcloud(
                     options, "projects", "add-iam-policy-binding", options.project,
                     "--member", f"serviceAccount:{email}", "--role", role, "--condition", "None",
                 )  # fmt: skip
@@ -204,7 +167,7 @@ def _ttl(options: Options) -> list[Step]:
         Step(
             "ttl",
             f"{group}.{resources.TTL_FIELD}",
-            _gcloud(
+            gcloud(
                 options,
                 "firestore",
                 "fields",
@@ -225,8 +188,8 @@ def _secrets(options: Options) -> list[Step]:
         Step(
             "secret",
             name,
-            _gcloud(options, "secrets", "create", name, "--replication-policy", "automatic"),
-            unless=_gcloud(options, "secrets", "describe", name, "--format", "value(name)"),
+            gcloud(options, "secrets", "create", name, "--replication-policy", "automatic"),
+            unless=gcloud(options, "secrets", "describe", name, "--format", "value(name)"),
         )
         for name in resources.SECRET_NAMES
     ]
@@ -266,121 +229,5 @@ def _auth(options: Options) -> list[Step]:
             ["sh", "-c", f"curl -fsS -X PATCH -H \"Authorization: Bearer $(gcloud auth print-access-token)\" "
              f"-H 'x-goog-user-project: {options.project}' -H 'Content-Type: application/json' "
              f"-d {shlex.quote(body)} {shlex.quote(url)}"],
-        )
-    ]  # fmt: skip
-
-
-def _observability(options: Options) -> list[Step]:
-    steps = [
-        Step(
-            "metric",
-            metric.name,
-            _gcloud(
-                options,
-                "logging",
-                "metrics",
-                "create",
-                metric.name,
-                "--description",
-                metric.description,
-                "--log-filter",
-                metric.filter,
-            ),
-            unless=_gcloud(options, "logging", "metrics", "describe", metric.name, "--format", "value(name)"),
-        )
-        for metric in observability.METRICS
-    ]
-    channels: list[str] = []
-    if options.alert_email:
-        channel_name = f"sessions on-call {options.alert_email}"
-        steps.append(
-            Step(
-                "channel",
-                options.alert_email,
-                _gcloud(
-                    options,
-                    "beta",
-                    "monitoring",
-                    "channels",
-                    "create",
-                    "--display-name",
-                    channel_name,
-                    "--type",
-                    "email",
-                    "--channel-labels",
-                    f"email_address={options.alert_email}",
-                ),
-                unless=_gcloud(
-                    options,
-                    "beta",
-                    "monitoring",
-                    "channels",
-                    "list",
-                    "--filter",
-                    f'displayName="{channel_name}"',
-                    "--format",
-                    "value(name)",
-                ),
-            )
-        )
-        channels = [ALERT_CHANNEL]  # replaced by the channel's name when applied
-    for index, policy in enumerate(observability.alert_policies()):
-        path = options.generated / f"alert-{index:02d}.json"
-        steps.append(
-            Step(
-                "alert",
-                policy.name,
-                _gcloud(
-                    options, "alpha", "monitoring", "policies", "create", "--policy-from-file", str(path)
-                ),
-                unless=_gcloud(
-                    options,
-                    "alpha",
-                    "monitoring",
-                    "policies",
-                    "list",
-                    "--filter",
-                    f'displayName="{policy.name}"',
-                    "--format",
-                    "value(name)",
-                ),
-                files={str(path): json.dumps(policy.body(channels), indent=2)},
-            )
-        )
-    dashboard = options.generated / "dashboard.json"
-    steps.append(
-        Step(
-            "dashboard",
-            "Sessions backend",
-            _gcloud(options, "monitoring", "dashboards", "create", "--config-from-file", str(dashboard)),
-            unless=_gcloud(
-                options,
-                "monitoring",
-                "dashboards",
-                "list",
-                "--filter",
-                'displayName="Sessions backend"',
-                "--format",
-                "value(name)",
-            ),
-            files={str(dashboard): json.dumps(observability.dashboard(), indent=2)},
-        )
-    )
-    return steps
-
-
-def _budget(options: Options) -> list[Step]:
-    if not options.billing_account:
-        return [Step("budget", "skipped: pass --billing-account to create the budget alert", ["true"])]
-    name = f"sessions {options.project}"
-    thresholds = [
-        arg for percent in ("0.5", "0.9", "1.0") for arg in ("--threshold-rule", f"percent={percent}")
-    ]
-    return [
-        Step(
-            "budget",
-            f"{options.budget_amount} per month",
-            ["gcloud", "billing", "budgets", "create", "--billing-account", options.billing_account, "--display-name", name, "--budget-amount", str(options.budget_amount), "--filter-projects", f"projects/{options.project}", *thresholds, "--quiet"],
-            unless=["gcloud", "billing", "budgets", "list", "--billing-account", options.billing_account, "--filter", f'displayName="{name}"', "--format", "value(name)"],
         )
     ]  # fmt: skip
