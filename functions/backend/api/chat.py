@@ -13,6 +13,7 @@ def chat(call: Call) -> ChatResponse:
     """A crisis raises an alert even without a session: the screen's verdict decides, as on the session path."""
     from backend.ai import get_provider
     from backend.services import safety_gateway
+    from shared.conversation.analysis import analyze
     from shared.conversation.stateless import chat_once
     from shared.safety.escalation import ALERT_FROM
     from shared.safety.levels import SafetyLevel
@@ -20,6 +21,8 @@ def chat(call: Call) -> ChatResponse:
 
     body: ChatRequest = call.body
     response = chat_once(request=body, provider=get_provider(), settings=get_settings())
+    analysis = analyze(body.message)
+    response = response.model_copy(update={"sentiment": analysis.sentiment, "topics": analysis.topics})
     level = SafetyLevel(response.safety.level)
     if level.at_least(ALERT_FROM):
         day = datetime.now(UTC).date().isoformat()
