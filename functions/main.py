@@ -125,6 +125,14 @@ def sweep_idle_sessions(event: Any) -> None:
     sweep()
 
 
+@scheduler_fn.on_schedule(schedule="every day 00:30", timezone=options.Timezone("Etc/UTC"))
+def rollup_daily_analytics(event: Any) -> None:
+    """Roll up the two previous UTC days (a session started late yesterday may have ended only now)."""
+    from backend.analytics_job import rollup_recent_days
+
+    rollup_recent_days()
+
+
 @pubsub_fn.on_message_published(topic="safety-assessments")
 def safety_assess(event: Any) -> None:
     """Deep assessment of a message screened ELEVATED_CONCERN or higher; may only raise the level."""

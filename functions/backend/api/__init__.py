@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.api import admin, chat, memory, messages, meta, safety, sessions, users
+from backend.api import admin, analytics, chat, memory, messages, meta, safety, sessions, users
 from backend.http.routing import Route
 
 ROUTES: tuple[Route, ...] = (
@@ -13,6 +13,7 @@ ROUTES: tuple[Route, ...] = (
     *safety.ROUTES,
     *users.ROUTES,
     *admin.ROUTES,
+    *analytics.ROUTES,
     *meta.ROUTES,
 )
 
