@@ -96,3 +96,8 @@ export function confirmDialog({ title, text, confirmLabel, typed = undefined }) 
     (input || ok).focus();
   });
 }
+
+/** Appends children to a page, skipping the absent ones (null, undefined, false). */
+export function fill(main, ...children) {
+  main.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+}

@@ -2,7 +2,7 @@
 // confirmation. HTTP: GET /user/memories, GET|PUT /user/trusted-contacts, GET|PUT /user/state,
 // GET /user/export, DELETE /user/data.
 import { download, errorText } from "../api.js";
-import { h, field, toast, formatDateTime, confirmDialog } from "../ui.js";
+import { fill, h, field, toast, formatDateTime, confirmDialog } from "../ui.js";
 
 /** @param {import("../types").PageContext} ctx */
 export async function render({ main, api }) {
@@ -84,7 +84,7 @@ export async function render({ main, api }) {
     eraseStatus.textContent = `Deleted ${data.deleted.sessions} sessions, ${data.deleted.messages} messages and ${data.deleted.memories} memories.`;
   });
 
-  main.append(h("h1", {}, "Account"),
+  fill(main, h("h1", {}, "Account"),
     h("section", { class: "card", "aria-labelledby": "mem-title" }, h("h2", { id: "mem-title" }, "Memories"), search),
     h("section", { class: "card", "aria-labelledby": "tc-title" }, h("h2", { id: "tc-title" }, "Trusted contacts"),
       h("p", { class: "muted small" }, "If a conversation raises a crisis alert, they are told to check on you (never what you said)."), contactsForm),

@@ -5,7 +5,7 @@
 // Listener: crisisAlerts ordered by createdAt desc (admins may read every document).
 import { collection, limit, onSnapshot, orderBy, query } from "../firebase.js";
 import { download, errorText } from "../api.js";
-import { h, field, toast, formatDateTime, levelBadge } from "../ui.js";
+import { fill, h, field, toast, formatDateTime, levelBadge } from "../ui.js";
 import { chart } from "../charts.js";
 
 /** @param {import("../types").PageContext} ctx */
@@ -52,7 +52,7 @@ export async function render({ main, api, db }) {
   }, (error) => alerts.replaceChildren(h("li", { class: "error" }, `Alert listener stopped: ${error.code || error.message}`)));
 
   // Live sessions and figures.
-  const liveBox = h("div");
+  const liveBox = h("div", { "data-testid": "live-sessions" });
   const figures = h("dl", { class: "stats" });
   async function loadLive() {
     const [stats, live] = await Promise.all([
@@ -117,7 +117,7 @@ export async function render({ main, api, db }) {
 
   // The yearly referral report (counts only) and its charts.
   const year = h("input", { type: "number", name: "year", min: 2020, max: 2100, value: new Date().getUTCFullYear() });
-  const reportCharts = h("div", { class: "grid two" });
+  const reportCharts = h("div", { class: "grid two", "data-testid": "report-charts" });
   const reportForm = h("form", { class: "row" }, ...field("Year", year),
     h("button", { type: "submit" }, "Show"), h("button", { type: "button", class: "secondary", onclick: () => loadReport(true) }, "Download report (CSV)"));
   reportForm.addEventListener("submit", (e) => { e.preventDefault(); loadReport(false); });
@@ -141,7 +141,7 @@ export async function render({ main, api, db }) {
       datasets: [{ label: "Alerts", data: Object.values(data.byLevel), backgroundColor: "#1f5fa8" }], yMin: 0 });
   }
 
-  main.append(h("h1", {}, "Admin console"), flash,
+  fill(main, h("h1", {}, "Admin console"), flash,
     h("section", { class: "card", "aria-labelledby": "al-title" }, h("h2", { id: "al-title" }, "Crisis alerts (live)"), alerts),
     h("section", { class: "card", "aria-labelledby": "live-title" }, h("h2", { id: "live-title" }, "Now"), figures, liveFigures, liveBox,
       h("button", { type: "button", class: "secondary", onclick: () => { loadLive(); loadLiveFigures(); } }, "Refresh")),

@@ -4,7 +4,7 @@
 // /sessions/{id}/export. Firestore read: sessions/{id}/events (safety.* events).
 import { collection, getDocs, orderBy, query } from "../firebase.js";
 import { download, errorText } from "../api.js";
-import { h, field, formatDateTime, formatClock, levelBadge, crisisPanel } from "../ui.js";
+import { fill, h, field, formatDateTime, formatClock, levelBadge, crisisPanel } from "../ui.js";
 import { chart } from "../charts.js";
 
 const STATUSES = ["", "completed", "active", "paused", "pending", "cancelled", "missed"];
@@ -48,7 +48,7 @@ async function list({ main, api }) {
   status.addEventListener("change", () => { page = 1; load(); });
   prev.addEventListener("click", () => { page -= 1; load(); });
   next.addEventListener("click", () => { page += 1; load(); });
-  main.append(h("h1", {}, "History"),
+  fill(main, h("h1", {}, "History"),
     h("section", { class: "card" }, h("div", { class: "row" }, ...field("Status", status)), body,
       h("div", { class: "row" }, prev, next, where)));
   await load();
@@ -62,7 +62,7 @@ async function list({ main, api }) {
 async function detail({ main, api, db }, id) {
   const sessionRes = await api.GET("/api/v1/sessions/{sessionId}", { params: { path: { sessionId: id } } });
   if (sessionRes.error || !sessionRes.data) {
-    main.append(h("h1", {}, "Session"), h("p", { class: "error" }, errorText(sessionRes.error, sessionRes.response)));
+    fill(main, h("h1", {}, "Session"), h("p", { class: "error" }, errorText(sessionRes.error, sessionRes.response)));
     return undefined;
   }
   const s = sessionRes.data.session;
@@ -86,7 +86,7 @@ async function detail({ main, api, db }, id) {
     download(data, `session-${id}.${format}`);
   };
 
-  main.append(
+  fill(main,
     s.crisisResources ? crisisPanel(s.crisisResources) : null,
     h("h1", {}, `Session of ${formatDateTime(s.startedAt || s.createdAt)}`),
     h("p", {}, h("a", { href: "#/history" }, "Back to history")),

@@ -4,7 +4,7 @@
 // Listener: users/{uid} (credits).
 import { doc, onSnapshot } from "../firebase.js";
 import { errorText, idempotencyKey } from "../api.js";
-import { h, field, toast, formatDateTime, confirmDialog } from "../ui.js";
+import { fill, h, field, toast, formatDateTime, confirmDialog } from "../ui.js";
 import { browserZone, localToOffsetIso, toLocalInput, zones } from "../time.js";
 
 const CHECKLIST = [
@@ -23,9 +23,11 @@ export async function render({ main, api, db, user, navigate }) {
   const live = activeRes.data ? activeRes.data.session : null;
 
   const credits = h("dd", { "data-testid": "credits" }, "…");
+  // The balance once over HTTP (a new user has no users/{uid} document yet), then live.
+  api.GET("/api/v1/user/credits").then(({ data }) => { if (data && credits.textContent === "…") credits.textContent = `${data.credits.remaining} min`; });
   const stopCredits = onSnapshot(doc(db, "users", user.uid), (snap) => {
     const c = snap.get("credits");
-    credits.textContent = c ? `${c.remaining} min` : "—";
+    if (c) credits.textContent = `${c.remaining} min`;
   });
 
   // The form: when, who, how long, checklist.
@@ -138,7 +140,7 @@ export async function render({ main, api, db, user, navigate }) {
     }));
   }
 
-  main.append(
+  fill(main,
     h("h1", {}, "Lobby"),
     live ? h("div", { class: "warning", role: "status" }, `You have a ${live.status} session. `,
       h("a", { href: `#/session/${live.id}` }, "Return to it")) : null,

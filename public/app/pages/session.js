@@ -5,7 +5,7 @@
 // Listeners: sessions/{id} (with metadata changes), sessions/{id}/messages ordered by createdAt.
 import { doc, collection, query, orderBy, onSnapshot } from "../firebase.js";
 import { errorText, idempotencyKey } from "../api.js";
-import { h, toast, formatClock, levelBadge, crisisPanel, confirmDialog } from "../ui.js";
+import { fill, h, toast, formatClock, levelBadge, crisisPanel, confirmDialog } from "../ui.js";
 
 const HEARTBEAT_MS = 30_000;
 const BREAK_EVERY_SECONDS = 25 * 60;
@@ -33,7 +33,7 @@ export async function render({ main, api, db, args, navigate }) {
     if (data && data.session) id = data.session.id;
   }
   if (!id) {
-    main.append(h("h1", {}, "Session"), h("p", {}, "No live session. ", h("a", { href: "#/lobby" }, "Start one in the lobby.")));
+    fill(main, h("h1", {}, "Session"), h("p", {}, "No live session. ", h("a", { href: "#/lobby" }, "Start one in the lobby.")));
     return undefined;
   }
   const stops = [];
@@ -96,7 +96,7 @@ export async function render({ main, api, db, args, navigate }) {
   // An emergency end needs no confirmation: it stops at once and keeps the resources on screen.
   emergencyBtn.addEventListener("click", () => control("end", "emergency"));
 
-  main.append(
+  fill(main,
     crisis,
     h("h1", {}, "Session ", statusBadge),
     h("p", { class: "muted small" }, "You are talking with an AI companion, not a person or a clinician. ", conn),
