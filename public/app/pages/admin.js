@@ -55,22 +55,25 @@ export async function render({ main, api, db }) {
   const liveBox = h("div", { "data-testid": "live-sessions" });
   const figures = h("dl", { class: "stats" });
   async function loadLive() {
-    const [stats, live] = await Promise.all([
+    const [stats, active, paused] = await Promise.all([
       api.GET("/api/v1/admin/stats"),
       api.GET("/api/v1/admin/sessions", { params: { query: { status: "active", limit: 20, page: 1 } } }),
+      api.GET("/api/v1/admin/sessions", { params: { query: { status: "paused", limit: 20, page: 1 } } }),
     ]);
+    const live = { error: active.error || paused.error, response: active.error ? active.response : paused.response,
+      data: active.data && paused.data ? { sessions: [...active.data.sessions, ...paused.data.sessions] } : null };
     if (stats.data) {
       const s = stats.data;
       figures.replaceChildren(...[["Live sessions", s.activeSessions], ["Active users", s.activeUsers], ["Profiles", s.totalProfiles]]
         .map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, String(v)))));
     }
     liveBox.replaceChildren(live.data && live.data.sessions.length ? h("div", { class: "table-wrap" }, h("table", {},
-      h("caption", { class: "visually-hidden" }, "Active sessions"),
-      h("thead", {}, h("tr", {}, ["Started", "User", "Companion", "Messages", "Safety"].map((t) => h("th", { scope: "col" }, t)))),
+      h("caption", { class: "visually-hidden" }, "Live sessions"),
+      h("thead", {}, h("tr", {}, ["Started", "User", "Companion", "Status", "Messages", "Safety"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, live.data.sessions.map((s) => h("tr", {},
-        h("td", {}, formatDateTime(s.startedAt)), h("td", {}, s.userId), h("td", {}, s.avatar),
+        h("td", {}, formatDateTime(s.startedAt)), h("td", {}, s.userId), h("td", {}, s.avatar), h("td", {}, s.status),
         h("td", {}, String(s.messageCount)), h("td", {}, levelBadge(s.safetyState)))))))
-      : h("p", { class: "muted" }, live.error ? errorText(live.error, live.response) : "No active sessions."));
+      : h("p", { class: "muted" }, live.error ? errorText(live.error, live.response) : "No live sessions."));
   }
 
   // Usage by day (rollup documents) and the live figures.
