@@ -8,7 +8,7 @@ SITE := $(VENV)/lib/python3.11/site-packages
 # Locally the offline responder streams word by word, so streaming is visible (0 = instant).
 export SESSIONS_OFFLINE_STREAM_DELAY_MS ?= 40
 
-.PHONY: help install bundle dev test lint typecheck unit integration deploy-check clean
+.PHONY: help install bundle browser web-types dev test lint typecheck unit integration deploy-check clean
 
 help:
 	@echo "make dev   - install everything and start the local emulator stack"
@@ -31,12 +31,20 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed bundle
+install: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed bundle browser
 	@$(VENV)/bin/python infra/local/toolchain.py --out .local > /dev/null
 
 bundle: $(VENV)/.installed node_modules/.installed
 	@$(VENV)/bin/python infra/bundle_shared.py
 	@$(VENV)/bin/python infra/vendor_web_sdk.py
+
+# The end-to-end tests drive Debian's Chromium (Playwright's own browser download needs the internet).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+# Regenerate the web client's API types from the OpenAPI document (`make test` checks they are current).
+web-types: $(VENV)/.installed node_modules/.installed
+	$(VENV)/bin/python infra/web_api_types.py
 
 dev: install
 	infra/local/emulators.sh start

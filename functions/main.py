@@ -183,6 +183,16 @@ def watch_crisis_alerts(event: scheduler_fn.ScheduledEvent) -> None:
     log_unacknowledged_alerts()
 
 
+@scheduler_fn.on_schedule(
+    schedule="every day 00:30", timezone=options.Timezone("UTC"), service_account=_account("upkeep-jobs")
+)
+def rollup_daily_analytics(event: scheduler_fn.ScheduledEvent) -> None:
+    """Roll up the two previous UTC days (a session started late yesterday may have ended only now)."""
+    from backend.triggers.analytics import rollup_recent_days
+
+    rollup_recent_days()
+
+
 # -- Pub/Sub ---------------------------------------------------------------------------------------
 PubSubEvent = CloudEvent[pubsub_fn.MessagePublishedData[Any]]
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from backend.cloud.timers import CloudTasksTimers
     from backend.store.accounts import FirestoreAccounts
     from backend.store.alerts import FirestoreCrisisAlerts
+    from backend.store.analytics import FirestoreAnalytics
     from backend.store.messages import FirestoreMessageStore
     from backend.store.recall import FirestoreMemoryRecall, FirestoreMemorySearch
     from backend.store.safety import FirestoreSafetyGateway
@@ -81,6 +82,13 @@ def crisis_alerts() -> FirestoreCrisisAlerts:
     from backend.store.alerts import FirestoreCrisisAlerts
 
     return FirestoreCrisisAlerts(db=db())
+
+
+@lru_cache(maxsize=1)
+def analytics() -> FirestoreAnalytics:
+    from backend.store.analytics import FirestoreAnalytics
+
+    return FirestoreAnalytics(db=db())
 
 
 @lru_cache(maxsize=1)

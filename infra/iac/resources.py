@@ -101,6 +101,7 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("sweep_idle_sessions", "session-jobs", (DATASTORE, *_TASKS, PUBLISHER), "schedule"),
     Function("purge_old_transcripts", "upkeep-jobs", (DATASTORE, INVOKER), "schedule"),
     Function("watch_crisis_alerts", "upkeep-jobs", (DATASTORE, INVOKER), "schedule"),
+    Function("rollup_daily_analytics", "upkeep-jobs", (DATASTORE, INVOKER), "schedule"),
     Function(
         "safety_assess",
         "safety-events",
@@ -126,6 +127,9 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
     ),
     ScheduledJob("purge_old_transcripts", "every day 03:00", "transcript retention"),
     ScheduledJob("watch_crisis_alerts", "every 1 minutes", "log crisis alerts unacknowledged for 5 minutes"),
+    ScheduledJob(
+        "rollup_daily_analytics", "every day 00:30", "daily analytics rollup of the two previous days"
+    ),
 )
 
 # Collection groups whose documents expire (field `expiresAt`): Firestore TTL policies delete them.

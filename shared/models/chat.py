@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from shared.models.base import ApiModel
-from shared.models.messages import MAX_CONTENT_LENGTH, MessageSafety
+from shared.models.messages import MAX_CONTENT_LENGTH, MessageSafety, Sentiment
 from shared.models.safety import CrisisResources
 
 ChatText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CONTENT_LENGTH)]
@@ -43,3 +43,6 @@ class ChatResponse(ApiModel):
     reply: ChatReply
     safety: MessageSafety = Field(description="The inline screen's verdict on `message` (with the history).")
     crisis_resources: CrisisResources | None = None
+    # The same inline analysis a session message gets (mood charts, topic chips).
+    sentiment: Sentiment | None = Field(default=None, description="Sentiment of `message`.")
+    topics: list[str] = Field(default_factory=list, description="Topics of `message`, most relevant first.")

@@ -96,6 +96,8 @@ class TranscriptMessage(ApiModel):
     topics: list[str] = Field(default_factory=list)
     ai_model: str | None = None
     audio_url: str | None = None
+    # The inline screen's verdict (history pages mark the turns that raised the level).
+    safety: MessageSafety | None = None
 
 
 class Transcript(ApiModel):

@@ -215,6 +215,9 @@ class StartSessionResponse(ApiModel):
 class ActiveSessionResponse(ApiModel):
     success: bool = True
     session: Session | None
+    elapsed_time: float | None = Field(
+        default=None, ge=0, description="Active seconds of the live session so far (pauses excluded)."
+    )
 
 
 class UpcomingSessionsResponse(ApiModel):

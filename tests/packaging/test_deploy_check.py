@@ -88,7 +88,7 @@ def test_a_query_whose_index_is_removed_fails_with_the_index_to_add(tmp_path: Pa
     assert len(messages) == 1, messages
     (message,) = messages
     assert "collection 'crisisAlerts' where status == order by createdAt descending" in message
-    assert "backend/store/safety.py" in message
+    assert "backend/store/alerts.py" in message
     fix = json.loads(message.split('add to firestore.indexes.json "indexes": ', 1)[1])
     assert fix["fields"] == [
         {"fieldPath": "status", "order": "ASCENDING"},

@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from backend.api import ROUTES
+from shared.models.analytics import AnalyticsRangeQuery, RollupRequest
 from shared.models.base import ApiModel, EmptyRequest, Pagination
 from shared.models.chat import ChatRequest
 from shared.models.credits import GrantCreditsRequest
@@ -58,6 +59,8 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     MemorySearchQuery: {"query": "exam stress"},
     ChatRequest: {"message": "hello", "avatar": "alex"},
     UserStateRequest: {"language": "en-US", "conversationContext": {"topic": "sleep"}},
+    AnalyticsRangeQuery: {"from": "2030-01-01", "to": "2030-01-31"},
+    RollupRequest: {"from": "2030-01-01", "to": "2030-01-01"},
 }
 
 

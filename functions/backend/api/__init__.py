@@ -3,7 +3,7 @@ that serves it. The table drives dispatch and the OpenAPI document served from i
 
 from __future__ import annotations
 
-from backend.api import admin, chat, memory, messages, meta, safety, sessions, users
+from backend.api import admin, analytics, chat, memory, messages, meta, safety, sessions, users
 from backend.http.routing import API_PREFIX, Call, Response, Route
 
 
@@ -21,6 +21,7 @@ ROUTES: tuple[Route, ...] = (
     *safety.ROUTES,
     *users.ROUTES,
     *admin.ROUTES,
+    *analytics.ROUTES,
     *meta.ROUTES,
     Route(
         "GET",

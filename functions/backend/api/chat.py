@@ -11,6 +11,7 @@ from shared.models.chat import ChatRequest, ChatResponse
 from shared.safety.escalation import ALERT_FROM
 from shared.safety.levels import SafetyLevel
 from shared.settings import get_settings
+from shared.text.analysis import analyze
 
 
 def chat(call: Call) -> ChatResponse:
@@ -19,6 +20,8 @@ def chat(call: Call) -> ChatResponse:
 
     body: ChatRequest = call.body
     response = chat_once(request=body, provider=ai_provider(), settings=get_settings())
+    analysis = analyze(body.message)
+    response = response.model_copy(update={"sentiment": analysis.sentiment, "topics": analysis.topics})
     level = SafetyLevel(response.safety.level)
     if level.at_least(ALERT_FROM):
         day = datetime.now(UTC).date().isoformat()

@@ -48,6 +48,7 @@ def transcript(call: Call) -> TranscriptResponse:
             topics=m.topics,
             ai_model=m.ai_model,
             audio_url=m.audio_url,
+            safety=m.safety,
         )
         for m in messages
     ]

@@ -64,7 +64,14 @@ def reschedule(call: Call) -> SessionResponse:
 
 
 def active(call: Call) -> ActiveSessionResponse:
-    return ActiveSessionResponse(session=session_service().get_live(user_id=call.uid))
+    from shared.clock import utcnow
+    from shared.sessions.metering import active_seconds
+
+    session = session_service().get_live(user_id=call.uid)
+    if session is None:
+        return ActiveSessionResponse(session=None)
+    elapsed = round(active_seconds(session, utcnow()), 1)
+    return ActiveSessionResponse(session=session, elapsed_time=elapsed)
 
 
 def list_sessions(call: Call) -> SessionListResponse:

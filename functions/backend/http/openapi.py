@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from backend.http.routing import Route
 from shared.errors import (
@@ -22,15 +22,26 @@ from shared.errors import (
 from shared.models.base import ErrorEnvelope
 
 REF = "#/components/schemas/{model}"
+# (model, mode) -> {"$ref": ...}: pydantic names a model used both ways "Model-Input" / "Model-Output".
+Refs = Mapping[tuple[Any, JsonSchemaMode], Mapping[str, Any]]
 
 
-def _models(routes: Sequence[Route]) -> list[type[BaseModel]]:
-    found: dict[str, type[BaseModel]] = {"ErrorEnvelope": ErrorEnvelope}
+def _models(routes: Sequence[Route]) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
+    """Request bodies in validation mode (a field with a default is optional to send), responses in
+    serialization mode (every field with a default is always present): generated clients need both."""
+    found: dict[tuple[str, JsonSchemaMode], type[BaseModel]] = {
+        ("ErrorEnvelope", "serialization"): ErrorEnvelope
+    }
     for route in routes:
-        for model in (route.body, route.response, route.query):
+        roles: tuple[tuple[type[BaseModel] | None, JsonSchemaMode], ...] = (
+            (route.body, "validation"),
+            (route.response, "serialization"),
+            (route.query, "validation"),
+        )
+        for model, mode in roles:
             if model is not None:
-                found[model.__name__] = model
-    return list(found.values())
+                found[(model.__name__, mode)] = model
+    return [(model, mode) for (_, mode), model in found.items()]
 
 
 def _query_parameters(route: Route) -> list[dict[str, Any]]:
@@ -57,11 +68,11 @@ def _errors(route: Route) -> list[type[ApiError]]:
     return errors
 
 
-def _operation(route: Route) -> dict[str, Any]:
+def _operation(route: Route, refs: Refs) -> dict[str, Any]:
     error_ref = {"$ref": REF.format(model="ErrorEnvelope")}
     ok: dict[str, Any] = {"description": "Success"}
     if route.response is not None:
-        ok["content"] = {"application/json": {"schema": {"$ref": REF.format(model=route.response.__name__)}}}
+        ok["content"] = {"application/json": {"schema": refs[(route.response, "serialization")]}}
     responses: dict[str, Any] = {str(route.status): ok}
     for error in _errors(route):
         responses.setdefault(
@@ -91,7 +102,7 @@ def _operation(route: Route) -> dict[str, Any]:
     if route.body is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": {"$ref": REF.format(model=route.body.__name__)}}},
+            "content": {"application/json": {"schema": refs[(route.body, "validation")]}},
         }
     if route.access != "public":
         operation["security"] = [{"firebaseIdToken": []}]
@@ -99,12 +110,10 @@ def _operation(route: Route) -> dict[str, Any]:
 
 
 def build_openapi(routes: Sequence[Route]) -> dict[str, Any]:
-    _, schemas = models_json_schema(
-        [(model, "serialization") for model in _models(routes)], by_alias=True, ref_template=REF
-    )
+    refs, schemas = models_json_schema(_models(routes), by_alias=True, ref_template=REF)
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
-        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, refs)
     return {
         "openapi": "3.1.0",
         "info": {
