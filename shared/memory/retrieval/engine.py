@@ -75,9 +75,18 @@ def _ranks(scored: Sequence[tuple[str, float]]) -> dict[str, int]:
 class RetrievalEngine:
     """Indexes finished sessions' items and searches them; pure, the store and embedder are injected."""
 
-    def __init__(self, *, store: ItemStore, embedder: Embedder) -> None:
+    def __init__(
+        self,
+        *,
+        store: ItemStore,
+        embedder: Embedder,
+        lexical_weight: float = LEXICAL_WEIGHT,
+        dense_weight: float = DENSE_WEIGHT,
+    ) -> None:
         self.store = store
         self.embedder = embedder
+        self.lexical_weight = lexical_weight
+        self.dense_weight = dense_weight
 
     def index(self, *, items: Sequence[MemoryItem], digest: str) -> int:
         """Embed and store one session's items (one embedding call); answers how many were written."""
@@ -108,7 +117,7 @@ class RetrievalEngine:
                 for item in self.store.with_any_term(user_id=user_id, terms=group, limit=LEXICAL_LIMIT):
                     items[item.id] = item
             lexical = [(i.id, bm25(i, known, stats)) for i in items.values()]
-            lists.append((LEXICAL_WEIGHT, _ranks([p for p in lexical if p[1] > 0])))
+            lists.append((self.lexical_weight, _ranks([p for p in lexical if p[1] > 0])))
 
         vector = self.embedder.embed([query])[0]
         dense_limit = DENSE_LIMIT - (WINDOW_DENSE_LIMIT if window else 0)
@@ -117,7 +126,7 @@ class RetrievalEngine:
         )
         for hit in dense:
             items[hit.item.id] = hit.item
-        lists.append((DENSE_WEIGHT, _ranks([(h.item.id, h.similarity) for h in dense])))
+        lists.append((self.dense_weight, _ranks([(h.item.id, h.similarity) for h in dense])))
         if window is not None:
             dated = self.store.nearest(
                 user_id=user_id,
