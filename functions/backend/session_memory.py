@@ -16,13 +16,14 @@ from typing import Any
 
 from backend import logs
 from backend.clients import firestore_client
+from backend.memory_engine import index_session, search_sessions
 from backend.store import memories
 from backend.store.documents import SESSIONS, from_document
 from backend.store.messages import FirestoreMessageStore
 from shared.avatars import load_avatars, resolve_avatar
 from shared.clock import utcnow
 from shared.memory.embedding import Embedder
-from shared.memory.recall import MemoryRecall, raw_turns_line, summary_line
+from shared.memory.recall import MemoryRecall, match_line, raw_turns_line, summary_line
 from shared.memory.summarize import ExtractiveSummarizer, SessionMemoryDraft, Summarizer
 from shared.models.memory import MemoryHit
 from shared.models.messages import Message
@@ -98,6 +99,7 @@ def write_memory(session_id: str) -> str | None:
         return "ready"
     try:
         draft, model, vector, used = _draft(messages, summarizer, embedder, session_id)
+        index_session(db, session=session, messages=messages, digest=digest, embedder=used)
         memories.save(
             db,
             session=session,
@@ -143,12 +145,8 @@ def republish_pending(*, older_than_seconds: float = 120.0, limit: int = 100) ->
 
 
 def search(*, user_id: str, query: str, limit: int) -> list[MemoryHit]:
-    """Semantic search over the user's own memories, best first."""
-    _, embedder = _models()
-    vector = embedder.embed([query])[0]
-    return memories.nearest(
-        firestore_client(), user_id=user_id, vector=vector, embedder=embedder, limit=limit
-    )
+    """Hybrid search over the user's own memory items, one hit per session, best first."""
+    return search_sessions(firestore_client(), user_id=user_id, query=query, limit=limit)
 
 
 class FirestoreMemoryRecall(MemoryRecall):
@@ -189,10 +187,10 @@ class FirestoreMemoryRecall(MemoryRecall):
             for hit in hits:
                 name = resolve_avatar(avatars, hit.avatar).name
                 lines.append(
-                    summary_line(
+                    match_line(
                         summary=hit.summary,
-                        next_steps=hit.next_steps,
-                        ended_at=hit.session_ended_at,
+                        snippet=hit.snippet or "",
+                        when=hit.session_date or hit.session_ended_at,
                         avatar_name=name,
                     )
                 )
