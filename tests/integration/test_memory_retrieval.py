@@ -123,3 +123,32 @@ def test_recall_injects_the_relevant_early_session_not_just_the_latest(api: Api)
     assert len(remembered) <= 3 * 700 + 1400 + 200, "the injected memory stays bounded"
     end(api, sid)
 
+
+def test_deleting_a_session_or_its_memory_removes_its_items_from_search(
+    api: Api, other_user: TestUser
+) -> None:
+    kitten = talk(api, KITTEN)
+    other = talk(api, LATER[0])
+    for sid in (kitten, other):
+        ready(api, sid)
+    live = start_session(api, {"avatar": "emma", "duration": 30})["session"]["id"]
+    refused = api.request("DELETE", f"/sessions/{live}")
+    assert refused.status_code == 409, refused.text
+    assert firestore_db().document(f"sessions/{live}").get().exists
+    end(api, live)
+    assert Api(other_user).request("DELETE", f"/sessions/{kitten}").status_code == 404
+    assert items_of(kitten), "another user cannot delete it"
+
+    forgotten = api.request("DELETE", f"/user/memories/{other}")
+    assert forgotten.status_code == 200, forgotten.text
+    assert forgotten.json()["memoryItems"] >= 1 and items_of(other) == []
+    assert firestore_db().document(f"sessions/{other}").get().exists, "forgetting keeps the session"
+    assert other not in {h["sessionId"] for h in search(api, "neighbour's cat on our car")}
+
+    deleted = api.request("DELETE", f"/sessions/{kitten}")
+    assert deleted.status_code == 200, deleted.text
+    assert items_of(kitten) == [] and not firestore_db().document(f"memories/{kitten}").get().exists
+    session = firestore_db().document(f"sessions/{kitten}")
+    assert not session.get().exists and list(session.collection("messages").limit(1).get()) == []
+    assert kitten not in {h["sessionId"] for h in search(api, "Clementine")}
+    assert api.request("DELETE", f"/sessions/{kitten}").status_code == 404

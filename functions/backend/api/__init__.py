@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from backend.api import admin, chat, memory, messages, meta, safety, sessions, users
+from backend.api import admin, chat, memory, memory_control, messages, meta, safety, sessions, users
 from backend.http.routing import Route
 
 ROUTES: tuple[Route, ...] = (
     *sessions.ROUTES,
     *messages.ROUTES,
     *memory.ROUTES,
+    *memory_control.ROUTES,
     *chat.ROUTES,
     *safety.ROUTES,
     *users.ROUTES,
