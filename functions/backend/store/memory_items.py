@@ -3,12 +3,12 @@
 Collections (owner-read-only rules, written by the backend only):
 - `memoryItems/{sessionId}-{NNN}`: one memory item plus its `embedding` vector.
 - `memoryTermStats/{userId}_{shard}`: the user's BM25 statistics split by a hash of the term
-  (TERM_SHARDS = 8): `items`, `length` (per shard, identical in all shards touched) and `df.{term}`.
+  (TERM_SHARDS = 8): `items`, `length` (the same in every shard) and `df.{term}`.
   The `df` map is exempt from indexing (firestore.indexes.json), so a document never nears the index limit.
 - `memoryItemSets/{sessionId}`: which digest of the session is indexed and how many items (idempotence).
 
 Cost. Per ended session (`put_session`): 1 read (the set) [+ the old items when re-indexing a changed
-session], writes = items (<= 60, typically 3-8) + touched shards (<= 8) + 1. Per query: <= 8 shard reads +
+session], writes = items (<= 60, typically 3-8) + the 8 shards + 1. Per query: <= 8 shard reads +
 2 x 15 `array_contains_any` items + 20 vector neighbours = <= 58 documents (docs/memory.md).
 """
 
@@ -66,7 +66,8 @@ class FirestoreItemStore(ItemStore):
         for item in items:
             df.update(item.terms)
         length = sum(i.length for i in items)
-        by_shard: dict[int, dict[str, Any]] = {}
+        # every shard carries the item count and total length, so any shard a query reads has them exact
+        by_shard: dict[int, dict[str, Any]] = {shard: {"df": {}} for shard in range(TERM_SHARDS)}
         for term, count in df.items():
             body = by_shard.setdefault(term_shard(term), {"df": {}})
             body["df"][term] = Increment(sign * count)
