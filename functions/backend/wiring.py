@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from backend.store.accounts import FirestoreAccounts
     from backend.store.alerts import FirestoreCrisisAlerts
     from backend.store.analytics import FirestoreAnalytics
+    from backend.store.forgetting import FirestoreForgetting
     from backend.store.messages import FirestoreMessageStore
     from backend.store.recall import FirestoreMemoryRecall, FirestoreMemorySearch
     from backend.store.safety import FirestoreSafetyGateway
@@ -89,6 +90,13 @@ def analytics() -> FirestoreAnalytics:
     from backend.store.analytics import FirestoreAnalytics
 
     return FirestoreAnalytics(db=db())
+
+
+@lru_cache(maxsize=1)
+def forgetting() -> FirestoreForgetting:
+    from backend.store.forgetting import FirestoreForgetting
+
+    return FirestoreForgetting(db=db())
 
 
 @lru_cache(maxsize=1)

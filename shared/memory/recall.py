@@ -16,6 +16,9 @@ from shared.models.messages import AI_SPEAKER, Message
 from shared.models.sessions import Session
 
 MAX_LINE_CHARS = 700
+"""Bound of one recalled line. Recall injects at most 3 lines plus one raw-turns line of twice this:
+<= 3,500 characters, about 900 tokens (4 characters a token), whatever the user's history."""
+_SNIPPET_CHARS = 420
 RAW_TURNS = 6
 _RAW_TURN_CHARS = 200
 
@@ -70,3 +73,12 @@ def raw_turns_line(*, messages: Sequence[Message], ended_at: datetime | None, av
         f"Session on {_day(ended_at)} with {avatar_name} (summary not ready yet), its last turns: {said}",
         MAX_LINE_CHARS * 2,
     )
+
+
+def match_line(*, summary: str, snippet: str, when: datetime | None, avatar_name: str) -> str:
+    """A past session found by the retrieval engine: the part that matched, quoted, then its summary."""
+    quoted = _clip(snippet.replace("\n", " / "), _SNIPPET_CHARS)
+    line = f'Session on {_day(when)} with {avatar_name}: the relevant part was "{quoted}".'
+    if summary:
+        line += f" Summary: {summary}"
+    return _clip(line, MAX_LINE_CHARS)

@@ -60,9 +60,15 @@ class MemoryHit(SessionSummary):
     """One past session found by a memory search."""
 
     session_id: str
-    score: float = Field(description="Cosine similarity to the query, -1..1; higher is closer.")
+    score: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="Relevance relative to the best hit (1.0): fused lexical and vector ranks.",
+    )
     avatar: str
     session_ended_at: datetime | None = None
+    snippet: str | None = Field(default=None, description="The part of the session that matched best.")
+    session_date: datetime | None = Field(default=None, description="When the session took place.")
 
 
 class MemorySearchResponse(ApiModel):

@@ -153,6 +153,10 @@ class ErasedCounts(ApiModel):
     messages: int = 0
     events: int = 0
     memories: int = 0
+    memory_items: int = Field(default=0, description="Memory items (searchable parts of past sessions).")
+    memory_index: int = Field(
+        default=0, description="The user's memory search statistics and per-session index records."
+    )
     notifications: int = 0
     ledger: int = 0
     idempotency_keys: int = 0
@@ -183,6 +187,9 @@ _COUNTED = {
     "messages": "messages",
     "events": "events",
     "memories": "memories",
+    "memoryItems": "memory_items",
+    "memoryTermStats": "memory_index",
+    "memoryItemSets": "memory_index",
     "notifications": "notifications",
     "ledger": "ledger",
     "idempotencyKeys": "idempotency_keys",

@@ -113,6 +113,9 @@ TARGETS = [
     Target("_health", "_health/{doc}", owner_reads=False),
     Target("crisisAlerts", "crisisAlerts/{doc}", owner_reads=False),
     Target("memories", "memories/{session}", owner_reads=False),
+    Target("memoryItems", "memoryItems/{session}-000", owner_reads=False),
+    Target("memoryTermStats", "memoryTermStats/{uid}_0", owner_reads=False),
+    Target("memoryItemSets", "memoryItemSets/{session}", owner_reads=False),
     Target("sessions/*/prompts", "sessions/{session}/prompts/{doc}", owner_reads=False),
 ]
 by_target = pytest.mark.parametrize("target", TARGETS, ids=[t.name for t in TARGETS])

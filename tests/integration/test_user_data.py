@@ -382,6 +382,7 @@ def test_erase_deletes_everything_of_the_user_and_nothing_else(admin: TestUser, 
     deleted = body["deleted"]
     assert {k: deleted[k] for k in expected} == expected
     assert deleted["memories"] >= 1  # ours, or the memory function's for the same session
+    assert deleted["memoryItems"] >= 1 and deleted["memoryIndex"] >= 2  # the ended sessions' items
     assert deleted["safetyAssessments"] >= 1
     # Any other subcollection of a session (sessions/{id}/prompts with SESSIONS_RECORD_PROMPTS) goes too.
     other: dict[str, int] = {}

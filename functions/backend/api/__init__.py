@@ -3,7 +3,18 @@ that serves it. The table drives dispatch and the OpenAPI document served from i
 
 from __future__ import annotations
 
-from backend.api import admin, analytics, chat, memory, messages, meta, safety, sessions, users
+from backend.api import (
+    admin,
+    analytics,
+    chat,
+    memory,
+    memory_control,
+    messages,
+    meta,
+    safety,
+    sessions,
+    users,
+)
 from backend.http.routing import API_PREFIX, Call, Response, Route
 
 
@@ -17,6 +28,7 @@ ROUTES: tuple[Route, ...] = (
     *sessions.ROUTES,
     *messages.ROUTES,
     *memory.ROUTES,
+    *memory_control.ROUTES,
     *chat.ROUTES,
     *safety.ROUTES,
     *users.ROUTES,

@@ -116,6 +116,8 @@ def erase_user(db: Client, uid: str) -> tuple[ErasedCounts, int, int]:
     deleter = _Deleter(db, counts)
     _erase_sessions(db, uid, deleter)
     _erase_by_user_id(db, db.collection(MEMORIES), "userId", uid, deleter)
+    for index in ("memoryItems", "memoryTermStats", "memoryItemSets"):  # backend/store/memory_items.py
+        _erase_by_user_id(db, db.collection(index), "userId", uid, deleter)
     anonymised = anonymise_alerts(db, uid)
     _erase_by_user_id(db, db.collection(CONTACT_OUTBOX), "fromUserId", uid, deleter)
     contact_alerts = _strip_sender(db, uid)

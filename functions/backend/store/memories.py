@@ -142,7 +142,7 @@ def nearest(
             MemoryHit(
                 session_id=memory.session_id,
                 summary=memory.summary,
-                score=round(1.0 - distance, 4),
+                score=round(min(1.0, max(0.0, 1.0 - distance)), 4),
                 key_topics=memory.key_topics,
                 detected_emotions=memory.detected_emotions,
                 next_steps=memory.next_steps,

@@ -11,10 +11,11 @@ from backend import logs
 from backend.store import memories
 from backend.store.documents import SESSIONS
 from backend.store.errors import translate_errors
+from backend.store.memory_index import search_sessions
 from backend.store.messages import FirestoreMessageStore
 from shared.avatars import load_avatars, resolve_avatar
 from shared.memory.embedding import Embedder
-from shared.memory.recall import MemoryRecall, raw_turns_line, summary_line
+from shared.memory.recall import MemoryRecall, match_line, raw_turns_line, summary_line
 from shared.models.memory import MemoryHit
 from shared.models.sessions import Session
 from shared.settings import Settings
@@ -27,16 +28,15 @@ RECALL_LIMIT = 3
 
 @translate_errors
 class FirestoreMemorySearch:
-    """Semantic search over one user's own memories, best first."""
+    """Hybrid search (dense + lexical, fused) over one user's memory items, one hit per session."""
 
     def __init__(self, *, db: Client, embedder: Callable[[], Embedder]) -> None:
         self.db = db
         self._embedder = embedder  # resolved per call: the model loads only where search is used
 
     def search(self, *, user_id: str, query: str, limit: int) -> list[MemoryHit]:
-        embedder = self._embedder()
-        vector = embedder.embed([query])[0]
-        return memories.nearest(self.db, user_id=user_id, vector=vector, embedder=embedder, limit=limit)
+        """Hybrid search over the user's own memory items, one hit per session, best first."""
+        return search_sessions(self.db, user_id=user_id, query=query, limit=limit, embedder=self._embedder())
 
 
 @translate_errors
@@ -86,10 +86,10 @@ class FirestoreMemoryRecall(MemoryRecall):
             for hit in hits:
                 name = resolve_avatar(avatars, hit.avatar).name
                 lines.append(
-                    summary_line(
+                    match_line(
                         summary=hit.summary,
-                        next_steps=hit.next_steps,
-                        ended_at=hit.session_ended_at,
+                        snippet=hit.snippet or "",
+                        when=hit.session_date or hit.session_ended_at,
                         avatar_name=name,
                     )
                 )

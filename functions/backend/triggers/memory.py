@@ -12,6 +12,7 @@ import time
 
 from backend import logs, wiring
 from backend.store import memories
+from backend.store.memory_index import index_session
 from shared.memory.embedding import Embedder
 from shared.memory.summarize import ExtractiveSummarizer, SessionMemoryDraft, Summarizer
 from shared.models.messages import Message
@@ -69,6 +70,7 @@ def write_memory(session_id: str) -> str | None:
         return "ready"
     try:
         draft, model, vector, used = _draft(messages, summarizer, embedder, session_id)
+        index_session(db, session=session, messages=messages, digest=digest, embedder=used)
         memories.save(
             db,
             session=session,

@@ -340,7 +340,8 @@ export interface paths {
         get: operations["get_api_v1_sessions_sessionid"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete an ended session with its messages, events, memory and memory items (409 while live) */
+        delete: operations["delete_api_v1_sessions_sessionid"];
         options?: never;
         head?: never;
         patch?: never;
@@ -681,6 +682,23 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user/memories/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Forget one past session: its memory and memory items go, the session stays */
+        delete: operations["delete_api_v1_user_memories_sessionid"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1137,6 +1155,18 @@ export interface components {
              */
             totalSessions: number;
         };
+        /** DeletedResponse */
+        DeletedResponse: {
+            /** Memoryitems */
+            memoryItems: number;
+            /** Sessionid */
+            sessionId: string;
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
+        };
         /**
          * EmptyRequest
          * @description Body of actions that take no input; unknown fields are still rejected.
@@ -1187,6 +1217,18 @@ export interface components {
              * @default 0
              */
             memories?: number;
+            /**
+             * Memoryindex
+             * @description The user's memory search statistics and per-session index records.
+             * @default 0
+             */
+            memoryIndex?: number;
+            /**
+             * Memoryitems
+             * @description Memory items (searchable parts of past sessions).
+             * @default 0
+             */
+            memoryItems?: number;
             /**
              * Messages
              * @default 0
@@ -1571,9 +1613,15 @@ export interface components {
             nextSteps?: string[];
             /**
              * Score
-             * @description Cosine similarity to the query, -1..1; higher is closer.
+             * @description Relevance relative to the best hit (1.0): fused lexical and vector ranks.
              */
             score: number;
+            /**
+             * Sessiondate
+             * @description When the session took place.
+             * @default null
+             */
+            sessionDate?: string | null;
             /**
              * Sessionendedat
              * @default null
@@ -1581,6 +1629,12 @@ export interface components {
             sessionEndedAt?: string | null;
             /** Sessionid */
             sessionId: string;
+            /**
+             * Snippet
+             * @description The part of the session that matched best.
+             * @default null
+             */
+            snippet?: string | null;
             /** Summary */
             summary: string;
         };
@@ -3832,6 +3886,64 @@ export interface operations {
             };
         };
     };
+    delete_api_v1_sessions_sessionid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedResponse"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The session cannot make that change from its current status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     post_api_v1_sessions_sessionid_analyze_safety: {
         parameters: {
             query?: never;
@@ -5224,6 +5336,55 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_api_v1_user_memories_sessionid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedResponse"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
