@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from backend import logs
 from backend.clients import firestore_client
+from shared.anonymous_limit import AnonymousLimiter
 from shared.ratelimit import WINDOW_SECONDS, LeasedRateLimiter
 from shared.settings import get_settings
 
@@ -53,6 +54,16 @@ def reserve_tokens(key: str, window: int, wanted: int) -> int:
             continue
         return granted
     raise ConflictError(f"rate-limit counter contended {RESERVE_ATTEMPTS} times")
+
+
+@lru_cache(maxsize=1)
+def anonymous_limiter() -> AnonymousLimiter:
+    settings = get_settings()
+    return AnonymousLimiter(
+        per_address=settings.anonymous_rate_limit_per_minute,
+        total=settings.anonymous_total_per_minute,
+        clock=time.time,
+    )
 
 
 @lru_cache(maxsize=1)

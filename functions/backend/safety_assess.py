@@ -52,7 +52,12 @@ def assess(payload: dict[str, Any]) -> SafetyLevel | None:
         {"sessionId": session_id, "level": level.value, "signals": signals, "source": source, "at": utcnow()}
     )
     safety_gateway().apply(
-        session_id=session_id, level=level, signals=signals, message_id=message_id, source=source
+        session_id=session_id,
+        level=level,
+        signals=signals,
+        message_id=message_id,
+        source=source,
+        message_created_at=created,  # a message from before an admin's clear cannot undo it
     )
     return level
 

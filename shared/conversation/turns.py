@@ -20,7 +20,7 @@ from shared.conversation.personas import persona_prompt
 from shared.conversation.provider import AiProvider, ChatTurn, ReplyRequest
 from shared.errors import InvalidStateTransition, NotFound
 from shared.memory.recall import MemoryRecall, NoRecall
-from shared.models.messages import AI_SPEAKER, Message, MessageSafety, PostMessageRequest
+from shared.models.messages import AI_SPEAKER, USER_SPEAKER, Message, MessageSafety, PostMessageRequest
 from shared.models.sessions import Session
 from shared.safety.escalation import ALERT_FROM, PUBLISH_FROM
 from shared.safety.gateway import SafetyGateway
@@ -131,7 +131,7 @@ class ConversationService:
         message = Message(
             id=message_id_for(session_id, request.client_message_id),
             session_id=session_id,
-            speaker=request.speaker,
+            speaker=USER_SPEAKER,  # derived from the caller, never taken from the request
             type=request.type,
             content=request.content,
             created_at=now,
@@ -177,6 +177,7 @@ class ConversationService:
                 signals=list(screening.signals),
                 message_id=message.id,
                 source="inline",
+                message_created_at=message.created_at,
             )
         if level.at_least(PUBLISH_FROM):
             self.safety.request_assessment(session=session, message_id=message.id, level=level)

@@ -109,10 +109,18 @@ class InMemorySafetyGateway(SafetyGateway):
         self.assessments: list[tuple[str, SafetyLevel]] = []
 
     def apply(
-        self, *, session_id: str, level: SafetyLevel, signals: list[str], message_id: str, source: str
+        self,
+        *,
+        session_id: str,
+        level: SafetyLevel,
+        signals: list[str],
+        message_id: str,
+        source: str,
+        message_created_at: datetime | None = None,
     ) -> Session:
         session = self.sessions[session_id]
         change = escalate(
+            message_created_at=message_created_at,
             session=session,
             level=level,
             signals=signals,

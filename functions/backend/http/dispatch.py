@@ -27,6 +27,7 @@ from shared.errors import (
     NotFound,
     PayloadTooLarge,
     PermissionDenied,
+    Unauthenticated,
     ValidationFailed,
 )
 from shared.services.sessions import Idempotency
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     import flask
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
+# No request model nests deeper than a few levels; 32 leaves room and keeps every later walk (the
+# validator, the idempotency fingerprint) far from Python's recursion limit.
+MAX_JSON_DEPTH = 32
 
 
 def _response(
@@ -90,13 +94,35 @@ def _read_body(request: flask.Request) -> bytes:
     return raw
 
 
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            pending.extend(
+                (child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)
+            )
+    return deepest
+
+
 def _parse_json(raw: bytes) -> Any:
+    """The body as JSON: malformed or nested deeper than MAX_JSON_DEPTH is a 400, never a crash (the
+    parser recurses per level, so ~1,000 levels in a 2 KB body would otherwise exhaust the stack)."""
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
+    except RecursionError:
+        raise MalformedJson(details={"maxDepth": MAX_JSON_DEPTH}) from None
     except (ValueError, UnicodeDecodeError):
         raise MalformedJson() from None
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise MalformedJson(
+            f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.", details={"maxDepth": MAX_JSON_DEPTH}
+        )
+    return data
 
 
 def _idempotency(route: Route, request: flask.Request, body: Any) -> Idempotency | None:
@@ -113,10 +139,26 @@ def _idempotency(route: Route, request: flask.Request, body: Any) -> Idempotency
     return Idempotency(key=key, fingerprint=digest)
 
 
+def _client_address(request: flask.Request) -> str:
+    return (request.access_route[0] if request.access_route else request.remote_addr) or "unknown"
+
+
 def _authorize(route: Route, request: flask.Request) -> Principal | None:
+    """The caller. Requests nobody vouches for (public routes, bad tokens) are limited per address and
+    per instance in memory, so strangers cannot make an instance spend without bound."""
+    from backend.ratelimit import anonymous_limiter
+
+    anonymous = anonymous_limiter()
+    address = _client_address(request)
     if route.access == "public":
+        anonymous.check(address)
         return None
-    principal = authenticate(request.headers.get("Authorization"))
+    anonymous.refuse_if_over(address)
+    try:
+        principal = authenticate(request.headers.get("Authorization"))
+    except Unauthenticated:
+        anonymous.count(address)
+        raise
     if route.access == "admin" and not principal.is_admin:
         raise PermissionDenied("This endpoint is for admins.")
     return principal

@@ -13,6 +13,7 @@ from backend.http.routing import Route
 from shared.errors import (
     ApiError,
     MalformedJson,
+    NotFound,
     PayloadTooLarge,
     PermissionDenied,
     RateLimited,
@@ -45,15 +46,20 @@ def _query_parameters(route: Route) -> list[dict[str, Any]]:
 
 
 def _errors(route: Route) -> list[type[ApiError]]:
+    """Every error the dispatcher itself can answer for this route, besides the handler's own."""
     errors: list[type[ApiError]] = [*route.errors]
     if route.body is not None or route.query is not None:
         errors += [ValidationFailed, MalformedJson, PayloadTooLarge]
+    if route.idempotent:
+        errors.append(ValidationFailed)  # an empty or over-long Idempotency-Key
+    if "{" in route.path:
+        errors.append(NotFound)  # an id that names nothing, or cannot name anything of ours
     if route.access != "public":
         errors.append(Unauthenticated)
     if route.access == "admin":
         errors.append(PermissionDenied)
-    if route.rate_limited and route.access != "public":
-        errors.append(RateLimited)
+    # Per user on rate-limited routes; per address on public routes and after failed tokens on all.
+    errors.append(RateLimited)
     return errors
 
 
@@ -63,6 +69,8 @@ def _operation(route: Route) -> dict[str, Any]:
     if route.response is not None:
         ok["content"] = {"application/json": {"schema": {"$ref": REF.format(model=route.response.__name__)}}}
     responses: dict[str, Any] = {str(route.status): ok}
+    for status in route.other_statuses:
+        responses[str(status)] = {**ok, "description": "Answered with the same body"}
     for error in _errors(route):
         responses.setdefault(
             str(error.http_status),

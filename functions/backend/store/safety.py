@@ -36,7 +36,14 @@ class FirestoreSafetyGateway(SafetyGateway):
         self.settings = settings
 
     def apply(
-        self, *, session_id: str, level: SafetyLevel, signals: list[str], message_id: str, source: str
+        self,
+        *,
+        session_id: str,
+        level: SafetyLevel,
+        signals: list[str],
+        message_id: str,
+        source: str,
+        message_created_at: datetime | None = None,
     ) -> Session:
         from google.cloud import firestore
 
@@ -59,18 +66,26 @@ class FirestoreSafetyGateway(SafetyGateway):
                 resources=resources_for(
                     locale if isinstance(locale, str) else None, default_locale=self.settings.default_locale
                 ),
+                message_created_at=message_created_at,
             )
             if change is None:
                 return session, None, False
             alert_ref = self.db.collection(CRISIS_ALERTS).document(change.alert.id) if change.alert else None
             existing_alert = alert_ref.get(transaction=transaction) if alert_ref else None
+            # Deterministic ids: a redelivered assessment finds the same event. Events are an audit log,
+            # so one that exists is never rewritten (its time and actor stand); only new ones are created.
+            event_refs = [
+                (
+                    session_ref.collection(EVENTS).document(_event_id(event.type, message_id, event.data)),
+                    event,
+                )
+                for event in change.events
+            ]
+            existing_events = {ref.id for ref, _ in event_refs if ref.get(transaction=transaction).exists}
             transaction.set(session_ref, to_document(change.session, exclude={"id"}))
-            for event in change.events:
-                # Deterministic ids: a redelivered assessment rewrites the same event, never adds one.
-                event_id = hashlib.sha256(
-                    f"{event.type}\n{message_id}\n{event.data.get('to', '')}".encode()
-                ).hexdigest()[:24]
-                transaction.set(session_ref.collection(EVENTS).document(event_id), to_document(event))
+            for ref, event in event_refs:
+                if ref.id not in existing_events:
+                    transaction.create(ref, to_document(event))
             new_alert = False
             if change.alert is not None and alert_ref is not None:
                 if existing_alert is not None and existing_alert.exists:
@@ -179,6 +194,10 @@ class FirestoreSafetyGateway(SafetyGateway):
                 continue
             if contact.fcm_token:
                 _send_fcm(contact.fcm_token, title, body)
+
+
+def _event_id(event_type: str, message_id: str, data: dict[str, Any]) -> str:
+    return hashlib.sha256(f"{event_type}\n{message_id}\n{data.get('to', '')}".encode()).hexdigest()[:24]
 
 
 def _send_fcm(token: str, title: str, body: str) -> None:
