@@ -75,6 +75,10 @@ class Message(ApiModel):
     response_time_ms: float | None = None
     failure_reason: str | None = None
     safety: MessageSafety | None = None
+    reply_claimed_at: datetime | None = Field(
+        default=None,
+        description="When the generation of this message's reply was last claimed (retries wait for it).",
+    )
 
 
 class PostMessageResponse(ApiModel):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import heapq
 import time
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from backend.store import cache
 from backend.store.documents import SESSIONS, from_document, to_document
@@ -15,7 +16,7 @@ from shared.models.sessions import Session
 from shared.settings import Settings
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Client, CollectionReference, DocumentReference
+    from google.cloud.firestore import Client, CollectionReference, DocumentReference, Transaction
 
 MESSAGES = "messages"
 PROMPTS = "prompts"  # only with SESSIONS_RECORD_PROMPTS (tests)
@@ -42,15 +43,70 @@ class FirestoreMessageStore(MessageStore):
         return from_document(Session, snapshot.to_dict(), id=snapshot.id)
 
     def create_message(self, message: Message) -> Message | None:
-        from google.api_core.exceptions import AlreadyExists
+        """One transaction reads the session and the message and creates the message only while the
+        session is active: a pause or an end that commits first refuses it (409); one that commits
+        after it sees it (the memory and the final charge include it)."""
+        from google.cloud import firestore
 
+        from shared.errors import InvalidStateTransition
+        from shared.statuses import SessionStatus
+
+        session_ref = self._session_ref(message.session_id)
         ref = self.messages(message.session_id).document(message.id)
-        try:
-            ref.create(to_document(message, exclude={"id"}))
-        except AlreadyExists:
-            return self.get_message(message.session_id, message.id)
-        cache.remember(message)
-        return None
+
+        @firestore.transactional
+        def run(transaction: Transaction) -> Message | None:
+            existing = ref.get(transaction=transaction)
+            if existing.exists:
+                return from_document(Message, existing.to_dict(), id=existing.id)
+            status = session_ref.get(["status"], transaction=transaction).get("status")
+            if status != SessionStatus.ACTIVE.value:
+                raise InvalidStateTransition(
+                    f"Messages need an active session; this one is {status}.",
+                    details={"status": status, "action": "message"},
+                )
+            transaction.create(ref, to_document(message, exclude={"id"}))
+            return None
+
+        stored = cast("Message | None", run(self.db.transaction()))
+        if stored is None:
+            cache.remember(message)
+        return stored
+
+    def claim_generation(self, *, session_id: str, message_id: str, now: datetime, lease: float) -> bool:
+        """`claimable` in one transaction, so of concurrent retries exactly one claims."""
+        from google.cloud import firestore
+
+        from shared.conversation.generation import claimable
+        from shared.conversation.turns import reply_id_for
+
+        ref = self.messages(session_id).document(message_id)
+        reply_ref = self.messages(session_id).document(reply_id_for(message_id))
+
+        @firestore.transactional
+        def run(transaction: Transaction) -> bool:
+            snapshot = ref.get(transaction=transaction)
+            reply_snapshot = reply_ref.get(transaction=transaction)
+            if not snapshot.exists:
+                return False
+            reply = (
+                from_document(Message, reply_snapshot.to_dict(), id=reply_snapshot.id)
+                if reply_snapshot.exists
+                else None
+            )
+            claimed_at = (snapshot.to_dict() or {}).get("replyClaimedAt")
+            if not claimable(claimed_at=claimed_at, reply=reply, now=now, lease=lease):
+                return False
+            transaction.update(ref, {"replyClaimedAt": now})
+            return True
+
+        return cast(bool, run(self.db.transaction()))
+
+    def session_active(self, session_id: str) -> bool:
+        from shared.statuses import SessionStatus
+
+        snapshot = self._session_ref(session_id).get(["status"])
+        return bool(snapshot.exists and snapshot.get("status") == SessionStatus.ACTIVE.value)
 
     def get_message(self, session_id: str, message_id: str) -> Message | None:
         snapshot = self.messages(session_id).document(message_id).get()
