@@ -161,6 +161,9 @@ class ErasedCounts(ApiModel):
     contact_notifications: int = Field(
         default=0, description="Queued trusted-contact notifications (the outbox) of the user's alerts."
     )
+    contact_invites: int = Field(
+        default=0, description="Trusted-contact invitations the user sent or received."
+    )
     other: dict[str, int] = Field(
         default_factory=dict, description="Documents of any other subcollection, by collection id."
     )
@@ -189,6 +192,7 @@ _COUNTED = {
     "private": "state",
     "safetyAssessments": "safety_assessments",
     "trustedContactNotifications": "contact_notifications",
+    "contactInvites": "contact_invites",
 }
 
 

@@ -14,7 +14,7 @@ from shared.conversation.generation import claimable
 from shared.conversation.provider import AiProvider, ReplyChunk, ReplyRequest
 from shared.conversation.turns import ConversationService, reply_id_for
 from shared.errors import InvalidStateTransition
-from shared.models.messages import Message, PostMessageRequest
+from shared.models.messages import Message, MessageStatus, PostMessageRequest
 from shared.settings import Settings
 from shared.statuses import SessionStatus
 from tests.support.fakes import FakeClock, InMemoryMessageStore, InMemorySafetyGateway
@@ -84,7 +84,7 @@ def test_twenty_concurrent_retries_run_one_generation_and_all_get_the_final_repl
 
 def test_a_retry_after_a_failed_reply_generates_it_again() -> None:
     provider = SlowProvider(pause=0, fail=True)
-    service, store = service_with(provider, ai_max_attempts=1)
+    service, _ = service_with(provider, ai_max_attempts=1)
     first = service.post(user_id=OWNER, session_id=SID, request=say())
     assert first.reply is not None and first.reply.status == "failed"
     provider.fail = False
@@ -97,7 +97,7 @@ def test_claim_rules() -> None:
     clock = FakeClock()
     now = clock.wall()
 
-    def reply(status: str, at_offset: float) -> Message:
+    def reply(status: MessageStatus, at_offset: float) -> Message:
         at = now + timedelta(seconds=at_offset)
         return Message(
             id="r",
@@ -105,7 +105,7 @@ def test_claim_rules() -> None:
             speaker="ai",
             type="ai",
             content="",
-            status=status,  # type: ignore[arg-type]
+            status=status,
             created_at=at,
             updated_at=at,
             timestamp_in_session=0,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.api import admin, chat, memory, messages, meta, safety, sessions, users
+from backend.api import admin, chat, contacts, memory, messages, meta, safety, sessions, users
 from backend.http.routing import Route
 
 ROUTES: tuple[Route, ...] = (
@@ -12,6 +12,7 @@ ROUTES: tuple[Route, ...] = (
     *chat.ROUTES,
     *safety.ROUTES,
     *users.ROUTES,
+    *contacts.ROUTES,
     *admin.ROUTES,
     *meta.ROUTES,
 )

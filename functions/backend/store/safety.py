@@ -10,7 +10,6 @@ from backend import logs
 from backend.pubsub import publish
 from backend.store import cache
 from backend.store.documents import EVENTS, SESSIONS, USERS, from_document, to_document
-from backend.store.users import read_user
 from shared.clock import utcnow
 from shared.errors import NotFound
 from shared.models.safety import CrisisAlert
@@ -158,42 +157,36 @@ class FirestoreSafetyGateway(SafetyGateway):
             logs.error("safety assessment not published", sessionId=session.id, errorType=type(exc).__name__)
 
     def _notify_trusted_contacts(self, alert: CrisisAlert) -> None:
-        """Tell the user's trusted contacts that the user may need support: never what was said."""
-        contacts = read_user(self.db, alert.user_id, self.settings).trusted_contacts
+        """Tell the contacts who ACCEPTED this user's invitation that the user may need support: fixed
+        wording, never what was said, never text anyone typed; a push only to the token each contact
+        registered for their own account. Contacts that have not accepted are told nothing."""
+        from backend.store.contacts import accepted_contact_uids
+
         now = datetime.now(UTC)
         title = "Someone you support may need you"
         body = (
             "A person who listed you as a trusted contact may be going through a hard time. "
             "Please reach out to them. If you think they are in immediate danger, call emergency services."
         )
-        for index, contact in enumerate(contacts):
+        for contact_uid in accepted_contact_uids(self.db, alert.user_id):
             note = {
                 "type": "trusted_contact_alert",
                 "title": title,
                 "body": body,
                 "fromUserId": alert.user_id,
-                "contactName": contact.name,
-                "contactEmail": contact.email,
                 "createdAt": now,
                 "read": False,
             }
-            note_id = f"{alert.id}-{index}"
-            if contact.uid:
-                target = (
-                    self.db.collection(USERS)
-                    .document(contact.uid)
-                    .collection(NOTIFICATIONS)
-                    .document(note_id)
-                )
-            else:
-                target = self.db.collection(CONTACT_OUTBOX).document(note_id)
+            note_id = f"{alert.id}-{hashlib.sha256(contact_uid.encode()).hexdigest()[:12]}"
+            contact_ref = self.db.collection(USERS).document(contact_uid)
             try:
-                target.create(note)
+                contact_ref.collection(NOTIFICATIONS).document(note_id).create(note)
             except Exception as exc:  # already notified (redelivery) or a transient failure: log, go on
                 logs.info("trusted contact not notified", userId=alert.user_id, errorType=type(exc).__name__)
                 continue
-            if contact.fcm_token:
-                _send_fcm(contact.fcm_token, title, body)
+            token = (contact_ref.get(["fcmToken"]).to_dict() or {}).get("fcmToken")
+            if isinstance(token, str) and token:
+                _send_fcm(token, title, body)
 
 
 def _event_id(event_type: str, message_id: str, data: dict[str, Any]) -> str:
