@@ -14,7 +14,7 @@ import hashlib
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from shared.models.base import ApiModel
 
@@ -35,6 +35,15 @@ def invite_id_for(inviter_uid: str, *, uid: str | None, email: str | None) -> st
 class TrustedContactInput(ApiModel):
     """A contact as the user enters it: their name for the contact (shown to the user only) and the
     account to invite, by uid or email. No push token: pushes go only to the contact's own token."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["uid"], "properties": {"uid": {"type": "string"}}},
+                {"required": ["email"], "properties": {"email": {"type": "string"}}},
+            ]
+        }
+    )
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     uid: ContactUid | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 ID_PATTERN = r"[A-Za-z0-9_-]{1,128}"
 _ID = re.compile(ID_PATTERN)
@@ -29,4 +29,8 @@ def _check(value: str) -> str:
     return value
 
 
-DocumentId = Annotated[str, AfterValidator(_check)]
+DocumentId = Annotated[
+    str,
+    AfterValidator(_check),
+    WithJsonSchema({"type": "string", "pattern": rf"^(?!__.*__$){ID_PATTERN}$"}),
+]

@@ -16,7 +16,7 @@ from shared.models.base import ApiModel
 from shared.models.credits import LedgerEntry
 from shared.models.messages import Message, MessageStatus, MessageType
 from shared.models.safety import TrustedContact
-from shared.models.sessions import Session, SessionEvent
+from shared.models.sessions import Session, SessionEvent, scalar_map_schema
 from shared.models.users import Credits
 
 # -- state ---------------------------------------------------------------------------------------
@@ -61,6 +61,13 @@ class UserStateRequest(ApiModel):
     language: Language | None = None
     conversation_context: dict[ContextKey, ContextValue] = Field(
         default_factory=dict,
+        json_schema_extra=scalar_map_schema(
+            max_keys=MAX_CONTEXT_KEYS,
+            key={"pattern": r"^[A-Za-z0-9_-]{1,64}$"},
+            max_string=MAX_CONTEXT_STRING_LENGTH,
+            min_int=-MAX_CONTEXT_INT,
+            max_int=MAX_CONTEXT_INT,
+        ),
         description=(
             f"Flat object: keys [A-Za-z0-9_-]{{1,{MAX_CONTEXT_KEY_LENGTH}}}, values string (at most "
             f"{MAX_CONTEXT_STRING_LENGTH} characters), number, boolean or null; at most {MAX_CONTEXT_KEYS} "

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
+from pydantic_core import core_schema
 
 from backend.http.routing import Route
 from shared.errors import (
@@ -25,6 +26,19 @@ from shared.models.base import ErrorEnvelope
 REF = "#/components/schemas/{model}"
 
 
+class _Schema(GenerateJsonSchema):
+    """Pydantic's JSON schema, as strict as our validation where pydantic's is looser: every ApiModel
+    strips whitespace before checking a minimum length, so "   " is no valid `minLength: 1` string."""
+
+    def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
+        json_schema = super().str_schema(schema)
+        shortest = int(json_schema.get("minLength", 0))
+        if shortest and "pattern" not in json_schema:
+            # At least `shortest` characters from the first non-space one to the last.
+            json_schema["pattern"] = r"\S" if shortest == 1 else rf"\S[\s\S]{{{shortest - 2},}}\S"
+        return json_schema
+
+
 def _models(routes: Sequence[Route]) -> list[type[BaseModel]]:
     found: dict[str, type[BaseModel]] = {"ErrorEnvelope": ErrorEnvelope}
     for route in routes:
@@ -37,7 +51,7 @@ def _models(routes: Sequence[Route]) -> list[type[BaseModel]]:
 def _query_parameters(route: Route) -> list[dict[str, Any]]:
     if route.query is None:
         return []
-    schema = route.query.model_json_schema(by_alias=True, ref_template=REF)
+    schema = route.query.model_json_schema(by_alias=True, ref_template=REF, schema_generator=_Schema)
     required = set(schema.get("required", []))
     return [
         {"name": name, "in": "query", "required": name in required, "schema": prop}
@@ -108,7 +122,10 @@ def _operation(route: Route) -> dict[str, Any]:
 
 def build_openapi(routes: Sequence[Route]) -> dict[str, Any]:
     _, schemas = models_json_schema(
-        [(model, "serialization") for model in _models(routes)], by_alias=True, ref_template=REF
+        [(model, "serialization") for model in _models(routes)],
+        by_alias=True,
+        ref_template=REF,
+        schema_generator=_Schema,
     )
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
