@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator
+from pydantic.config import JsonDict
 
 from shared.models.base import ApiModel, Pagination
 from shared.models.safety import CrisisResources
@@ -29,8 +30,8 @@ ShortText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
 def scalar_map_schema(
-    *, max_keys: int, key: dict[str, object], max_string: int, min_int: int, max_int: int
-) -> dict[str, object]:
+    *, max_keys: int, key: JsonDict, max_string: int, min_int: int, max_int: int
+) -> JsonDict:
     """JSON schema of a flat map of scalars, as strict as its validator: documented limits and the
     same numbers (integers in range; other numbers non-integral, since an integer out of range is
     refused, not turned into a float)."""
@@ -98,11 +99,12 @@ def _zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-def _zone_schema(schema: dict[str, object]) -> None:
+def _zone_schema(schema: JsonDict) -> None:
     """The zones the validator accepts, listed (IANA names; the list is the installed tz database)."""
-    for option in schema.get("anyOf", []):  # type: ignore[attr-defined]
-        if option.get("type") == "string":
-            option["enum"] = sorted(_zones())
+    options = schema.get("anyOf")
+    for option in options if isinstance(options, list) else []:
+        if isinstance(option, dict) and option.get("type") == "string":
+            option["enum"] = list(sorted(_zones()))
 
 
 def _check_timezone(value: str | None) -> str | None:
@@ -122,7 +124,7 @@ class ScheduleSessionRequest(ApiModel):
     mode: Mode = "chat"
     reminder: bool = True
     # The user's IANA zone, used to word reminders in local time; the instant is scheduledAt itself.
-    timezone: ShortText | None = Field(default=None, json_schema_extra=lambda schema: _zone_schema(schema))
+    timezone: ShortText | None = Field(default=None, json_schema_extra=_zone_schema)
     metadata: dict[str, MetadataValue] = Field(default_factory=dict, json_schema_extra=METADATA_SCHEMA)
 
     _metadata = field_validator("metadata")(_check_metadata)
