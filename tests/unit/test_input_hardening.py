@@ -117,3 +117,10 @@ def test_a_client_cannot_post_as_another_speaker(speaker: str) -> None:
 def test_user_speaker_is_still_accepted_for_old_clients() -> None:
     request = PostMessageRequest.model_validate({"content": "hi", "clientMessageId": "c1", "speaker": "user"})
     assert request.speaker == "user"
+
+
+@pytest.mark.parametrize("route", with_body, ids=lambda r: f"{r.method} {r.path}")
+def test_a_lone_surrogate_is_400_before_any_storage(send: Any, route: Route) -> None:
+    raw = b'{"content":"\\ud800","avatar":"emma","duration":30,"clientMessageId":"c","text":"\\udfff"}'
+    response = send(route.method, _concrete(route, "abc"), data=raw, content_type="application/json")
+    assert response.status_code == 400, response.get_data()

@@ -95,16 +95,30 @@ def _read_body(request: flask.Request) -> bytes:
 
 
 def _depth(value: Any) -> int:
-    """Nesting depth of parsed JSON, without recursion."""
+    """Nesting depth of parsed JSON, without recursion; -1 when a string (or key) holds a lone UTF-16
+    surrogate (`"\\ud800"` parses, but no storage or client can encode it)."""
     deepest, pending = 0, [(value, 1)]
     while pending:
         item, depth = pending.pop()
-        if isinstance(item, dict | list):
+        if isinstance(item, str):
+            if not item.isascii() and not _encodable(item):
+                return -1
+        elif isinstance(item, dict):
             deepest = max(deepest, depth)
-            pending.extend(
-                (child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)
-            )
+            pending.extend((key, depth) for key in item)
+            pending.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            deepest = max(deepest, depth)
+            pending.extend((child, depth + 1) for child in item)
     return deepest
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _parse_json(raw: bytes) -> Any:
@@ -118,7 +132,10 @@ def _parse_json(raw: bytes) -> Any:
         raise MalformedJson(details={"maxDepth": MAX_JSON_DEPTH}) from None
     except (ValueError, UnicodeDecodeError):
         raise MalformedJson() from None
-    if _depth(data) > MAX_JSON_DEPTH:
+    depth = _depth(data)
+    if depth < 0:
+        raise MalformedJson("The JSON body holds a lone UTF-16 surrogate, which is not text.")
+    if depth > MAX_JSON_DEPTH:
         raise MalformedJson(
             f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.", details={"maxDepth": MAX_JSON_DEPTH}
         )
