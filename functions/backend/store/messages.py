@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 MESSAGES = "messages"
 PROMPTS = "prompts"  # only with SESSIONS_RECORD_PROMPTS (tests)
+CREATE_ATTEMPTS = 10
 
 
 class FirestoreMessageStore(MessageStore):
@@ -68,7 +69,8 @@ class FirestoreMessageStore(MessageStore):
             transaction.create(ref, to_document(message, exclude={"id"}))
             return None
 
-        stored = cast("Message | None", run(self.db.transaction()))
+        # Retries of one message contend on its document; the loser reads the winner's message.
+        stored = cast("Message | None", run(self.db.transaction(max_attempts=CREATE_ATTEMPTS)))
         if stored is None:
             cache.remember(message)
         return stored
