@@ -51,19 +51,3 @@ class AnonymousLimiter:
                 raise self._refuse(now, window)
             self._counts[address] += 1
             self._sum += 1
-
-    def count(self, address: str) -> None:
-        """Count one request from `address` that failed (a bad token) without refusing it."""
-        with self._lock:
-            self._roll(self._clock())
-            self._counts[address] += 1
-            self._sum += 1
-
-    def refuse_if_over(self, address: str) -> None:
-        """RateLimited when `address` (or the instance) is over, without counting this request: for a
-        request that may still prove to be authenticated (only its failure is counted, by `check`)."""
-        now = self._clock()
-        with self._lock:
-            window = self._roll(now)
-            if self._counts[address] >= self.per_address or self._sum >= self.total:
-                raise self._refuse(now, window)

@@ -88,7 +88,7 @@ def test_public_routes_are_limited_per_address(limited: AnonymousLimiter) -> Non
     assert _send(routes, "/p", environ_base={"REMOTE_ADDR": "8.8.8.8"}).status_code == 200
 
 
-def test_bad_tokens_are_limited_per_address_without_verifying_more(
+def test_bad_tokens_are_limited_per_address(
     limited: AnonymousLimiter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     verified: list[str | None] = []
@@ -115,7 +115,32 @@ def test_bad_tokens_are_limited_per_address_without_verifying_more(
         for _ in range(6)
     ]
     assert statuses == [401, 401, 401, 429, 429, 429]
-    assert len(verified) == 3, "once over, tokens from that address are not even verified"
+
+
+def test_a_valid_token_is_never_refused_for_an_address_over_its_failures(
+    limited: AnonymousLimiter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backend.http.routing import Principal
+
+    for _ in range(3):
+        limited.check("127.0.0.1")  # the address is at its limit (someone else's bad tokens)
+    with pytest.raises(RateLimited):
+        limited.check("127.0.0.1")
+    monkeypatch.setattr(dispatch_module, "authenticate", lambda header: Principal(uid="u", is_admin=False))
+    routes = [
+        Route(
+            "POST",
+            "/u",
+            lambda c: AvatarsResponse(avatars=[]),
+            "t",
+            "t",
+            None,
+            body=EmptyRequest,
+            rate_limited=False,
+        )
+    ]
+    response = _send(routes, "/u", "POST", json={}, headers={"Authorization": "Bearer good"})
+    assert response.status_code == 200
 
 
 # -- cached health ---------------------------------------------------------------------------
