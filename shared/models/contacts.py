@@ -17,13 +17,14 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from shared.models.base import ApiModel
+from shared.models.ids import DocumentId
 
 InviteStatus = Literal["pending", "accepted", "declined"]
 MAX_CONTACTS = 5
 ContactEmail = Annotated[
     str, StringConstraints(to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ]
-ContactUid = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+ContactUid = DocumentId  # a Firebase uid names the contact's users/{uid} document
 
 
 def invite_id_for(inviter_uid: str, *, uid: str | None, email: str | None) -> str:

@@ -18,6 +18,11 @@ _ID = re.compile(ID_PATTERN)
 _RESERVED = re.compile(r"__.*__")
 
 
+def is_reserved_name(value: str) -> bool:
+    """Firestore reserves `__.*__` for document ids and for field names at any depth (map keys too)."""
+    return _RESERVED.fullmatch(value) is not None
+
+
 def is_document_id(value: str) -> bool:
     """True when `value` could be an id this API gave out (and so is a safe Firestore document id)."""
     return _ID.fullmatch(value) is not None and _RESERVED.fullmatch(value) is None

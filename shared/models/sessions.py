@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 from pydantic.config import JsonDict
 
 from shared.models.base import ApiModel, Pagination
+from shared.models.ids import is_reserved_name
 from shared.models.safety import CrisisResources
 from shared.safety.levels import SafetyLevel
 from shared.statuses import SessionStatus
@@ -52,7 +53,7 @@ def scalar_map_schema(
 
 METADATA_SCHEMA = scalar_map_schema(
     max_keys=MAX_METADATA_KEYS,
-    key={"minLength": 1, "maxLength": MAX_METADATA_KEY_LENGTH},
+    key={"minLength": 1, "maxLength": MAX_METADATA_KEY_LENGTH, "pattern": "^(?!__[\\s\\S]*__$)"},
     max_string=MAX_METADATA_STRING_LENGTH,
     min_int=-(2**63),
     max_int=2**63 - 1,
@@ -65,6 +66,8 @@ def _check_metadata(value: dict[str, MetadataValue]) -> dict[str, MetadataValue]
     for key, item in value.items():
         if not key or len(key) > MAX_METADATA_KEY_LENGTH:
             raise ValueError(f"metadata keys must be 1-{MAX_METADATA_KEY_LENGTH} characters")
+        if is_reserved_name(key):
+            raise ValueError("metadata keys of the form __name__ are reserved")
         if isinstance(item, str) and len(item) > MAX_METADATA_STRING_LENGTH:
             raise ValueError(f"metadata strings must be at most {MAX_METADATA_STRING_LENGTH} characters")
     return value

@@ -14,6 +14,7 @@ from pydantic import Field, StringConstraints, field_validator
 
 from shared.models.base import ApiModel
 from shared.models.credits import LedgerEntry
+from shared.models.ids import is_reserved_name
 from shared.models.messages import Message, MessageStatus, MessageType
 from shared.models.safety import TrustedContact
 from shared.models.sessions import Session, SessionEvent, scalar_map_schema
@@ -40,6 +41,8 @@ SessionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,128}$")]
 def _check_context(value: dict[str, ContextValue]) -> dict[str, ContextValue]:
     if len(value) > MAX_CONTEXT_KEYS:
         raise ValueError(f"at most {MAX_CONTEXT_KEYS} conversationContext keys")
+    if any(is_reserved_name(key) for key in value):
+        raise ValueError("conversationContext keys of the form __name__ are reserved")
     for item in value.values():
         if isinstance(item, str) and len(item) > MAX_CONTEXT_STRING_LENGTH:
             raise ValueError(
@@ -63,7 +66,7 @@ class UserStateRequest(ApiModel):
         default_factory=dict,
         json_schema_extra=scalar_map_schema(
             max_keys=MAX_CONTEXT_KEYS,
-            key={"pattern": r"^[A-Za-z0-9_-]{1,64}$"},
+            key={"pattern": r"^(?!__[A-Za-z0-9_-]*__$)[A-Za-z0-9_-]{1,64}$"},
             max_string=MAX_CONTEXT_STRING_LENGTH,
             min_int=-MAX_CONTEXT_INT,
             max_int=MAX_CONTEXT_INT,

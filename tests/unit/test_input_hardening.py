@@ -124,3 +124,13 @@ def test_a_lone_surrogate_is_400_before_any_storage(send: Any, route: Route) -> 
     raw = b'{"content":"\\ud800","avatar":"emma","duration":30,"clientMessageId":"c","text":"\\udfff"}'
     response = send(route.method, _concrete(route, "abc"), data=raw, content_type="application/json")
     assert response.status_code == 400, response.get_data()
+
+
+@pytest.mark.parametrize("key", ["__x__", "____", "__name__"])
+def test_reserved_field_names_cannot_be_metadata_or_context_keys(key: str) -> None:
+    from shared.models.userdata import UserStateRequest
+
+    with pytest.raises(ValueError):
+        StartSessionRequest.model_validate({"avatar": "emma", "duration": 30, "metadata": {key: 1}})
+    with pytest.raises(ValueError):
+        UserStateRequest.model_validate({"conversationContext": {key: 1}})

@@ -30,7 +30,7 @@ NUMBERS: list[Any] = [
 OBJECTS: list[Any] = [
     [], {}, [1], ["a"], {"": 1}, {"k" * 65: 1}, {f"k{i}": i for i in range(21)}, {f"k{i}": i for i in range(51)},
     {"k": "y" * 501}, {"k": "y" * 1001}, {"k": 2**64}, {"k": 2**53 + 1}, {"k": 1.5}, {"k": [1]}, {"k": {"a": 1}},
-    {"a/b": 1}, [{"role": "user", "content": " "}], [{"role": "system", "content": "x"}],
+    {"a/b": 1}, {"__x__": 1}, [{"role": "user", "content": " "}], [{"role": "system", "content": "x"}],
     [{"name": " ", "email": "a@b.co"}], [{"name": "Sam"}], [{"name": "Sam", "uid": "a/b"}],
     [{"name": "Sam", "email": "a@b.co"}] * 6,
 ]  # fmt: skip
