@@ -44,7 +44,9 @@ def test_every_json_route_answers_the_corpus_with_a_4xx(route: Route, api: Api) 
         assert response.json()["success"] is False
 
 
-@pytest.mark.parametrize("bad_id", ["__x__", "__.__", "..", ".", "a.b", "%2F", "a%2Fb", "x" * 200])
+# `.` and `..` never reach the server as ids (HTTP clients resolve dot segments); the dispatcher's unit
+# tests cover them.
+@pytest.mark.parametrize("bad_id", ["__x__", "__.__", "____", "a.b", "%2F", "a%2Fb", "x" * 200])
 @pytest.mark.parametrize(
     "route", [r for r in routes() if "{" in r.path and r.access != "admin"], ids=route_id
 )

@@ -47,7 +47,11 @@ def test_concurrent_grants_add_up_exactly(admin: TestUser) -> None:
         ok = [r for r in responses if r.status_code == 200]
         for response in responses:
             TALLY[("races", response.status_code)] += 1
-        assert {r.status_code for r in responses} <= {200, 409}, [
+        assert {r.status_code for r in responses} <= {
+            200,
+            409,
+            429,
+        }, [  # 429: the admin's own per-user limit over rounds
             r.text for r in responses if r.status_code != 200
         ]
         after = Api(target).get("/user/credits").json()["credits"]["remaining"]

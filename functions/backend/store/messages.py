@@ -70,7 +70,15 @@ class FirestoreMessageStore(MessageStore):
             return None
 
         # Retries of one message contend on its document; the loser reads the winner's message.
-        stored = cast("Message | None", run(self.db.transaction(max_attempts=CREATE_ATTEMPTS)))
+        try:
+            stored = cast("Message | None", run(self.db.transaction(max_attempts=CREATE_ATTEMPTS)))
+        except Exception as exc:
+            if not _lost_contention(exc):
+                raise
+            stored = self.get_message(message.session_id, message.id)
+            if stored is None:
+                raise
+            return stored
         if stored is None:
             cache.remember(message)
         return stored
@@ -84,6 +92,22 @@ class FirestoreMessageStore(MessageStore):
 
         ref = self.messages(session_id).document(message_id)
         reply_ref = self.messages(session_id).document(reply_id_for(message_id))
+
+        def claimable_now(snapshot: Any, reply_snapshot: Any) -> bool:
+            reply = (
+                from_document(Message, reply_snapshot.to_dict(), id=reply_snapshot.id)
+                if reply_snapshot.exists
+                else None
+            )
+            claimed_at = (snapshot.to_dict() or {}).get("replyClaimedAt")
+            return bool(snapshot.exists) and claimable(
+                claimed_at=claimed_at, reply=reply, now=now, lease=lease
+            )
+
+        # Plain reads first: waiting retries poll here, and a transaction per poll would contend with
+        # the generation they wait for. Only a claim that looks possible is made in a transaction.
+        if not claimable_now(ref.get(), reply_ref.get()):
+            return False
 
         @firestore.transactional
         def run(transaction: Transaction) -> bool:
@@ -102,7 +126,12 @@ class FirestoreMessageStore(MessageStore):
             transaction.update(ref, {"replyClaimedAt": now})
             return True
 
-        return cast(bool, run(self.db.transaction()))
+        try:
+            return cast(bool, run(self.db.transaction()))
+        except Exception as exc:
+            if _lost_contention(exc):
+                return False  # another retry claimed it meanwhile; this one waits for it
+            raise
 
     def session_active(self, session_id: str) -> bool:
         from shared.statuses import SessionStatus
@@ -196,6 +225,14 @@ class FirestoreMessageStore(MessageStore):
     def all_messages(self, session_id: str, *, cap: int = 5000) -> list[Message]:
         docs = self.messages(session_id).order_by("createdAt").limit(cap).get()
         return [from_document(Message, d.to_dict(), id=d.id) for d in docs]
+
+
+def _lost_contention(exc: Exception) -> bool:
+    from google.api_core.exceptions import Aborted
+
+    return isinstance(exc, Aborted) or (
+        isinstance(exc, ValueError) and str(exc).startswith("Failed to commit transaction in")
+    )
 
 
 def _newest_first(message: Message) -> float:
