@@ -32,9 +32,11 @@ def test_the_served_spec_is_the_one_fuzzed() -> None:
     assert served == build_openapi(ROUTES)
 
 
-@pytest.fixture(scope="module")
-def caller() -> TestUser:
-    return new_user(prefix="fuzz")
+@pytest.fixture
+def caller(request: pytest.FixtureRequest) -> TestUser:
+    """A fresh account per operation (its per-user limit is 100/min; one per run would answer most
+    requests with 429), an admin for the admin operations (else they stop at 403)."""
+    return new_user(prefix="fuzz", admin="/api/v1/admin/" in request.node.name)
 
 
 @schema.parametrize()
