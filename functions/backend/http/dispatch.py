@@ -240,6 +240,11 @@ def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
             status, body = route.status, result.wire()
     except Exception as exc:  # every failure leaves through the same envelope
         api_error = _as_api_error(exc)
+        if api_error is not None and not isinstance(exc, ApiError):
+            # A dependency's failure mapped to 409/503: where it happened, to find contention hot spots.
+            logs.warning(
+                "mapped error", requestId=request_id, errorType=type(exc).__name__, where=_where(exc)
+            )
         if api_error is None:
             logs.error(
                 "unhandled error", requestId=request_id, errorType=type(exc).__name__, where=_where(exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import random
 import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 MESSAGES = "messages"
 PROMPTS = "prompts"  # only with SESSIONS_RECORD_PROMPTS (tests)
 CREATE_ATTEMPTS = 10
+CREATE_ROUNDS = 3
 
 
 class FirestoreMessageStore(MessageStore):
@@ -69,16 +71,23 @@ class FirestoreMessageStore(MessageStore):
             transaction.create(ref, to_document(message, exclude={"id"}))
             return None
 
-        # Retries of one message contend on its document; the loser reads the winner's message.
-        try:
-            stored = cast("Message | None", run(self.db.transaction(max_attempts=CREATE_ATTEMPTS)))
-        except Exception as exc:
-            if not _lost_contention(exc):
-                raise
-            stored = self.get_message(message.session_id, message.id)
-            if stored is None:
-                raise
-            return stored
+        # A retry that arrives after the message exists needs no transaction (a plain read). Concurrent
+        # first attempts contend on the message document; a round lost to contention reads whether the
+        # winner stored it, and otherwise tries again.
+        if (found := self.get_message(message.session_id, message.id)) is not None:
+            return found
+        for round_ in range(CREATE_ROUNDS):
+            try:
+                stored = cast("Message | None", run(self.db.transaction(max_attempts=CREATE_ATTEMPTS)))
+                break
+            except Exception as exc:
+                if not _lost_contention(exc):
+                    raise
+                if (found := self.get_message(message.session_id, message.id)) is not None:
+                    return found
+                if round_ == CREATE_ROUNDS - 1:
+                    raise
+                time.sleep(random.uniform(0.05, 0.3))  # noqa: S311 - jitter, not security
         if stored is None:
             cache.remember(message)
         return stored
