@@ -208,11 +208,14 @@ def _as_api_error(exc: Exception) -> ApiError | None:
     return None
 
 
-def _where(exc: BaseException) -> str:
-    """file:line of the innermost frame: enough to debug, without the message (which may hold content)."""
+def _where(exc: BaseException, *, ours: bool = False) -> str:
+    """file:line of the innermost frame (with `ours`, of our own code): enough to debug, without the
+    message (which may hold content)."""
     import traceback
 
     frames = traceback.extract_tb(exc.__traceback__)
+    if ours:
+        frames = [f for f in frames if "/backend/" in f.filename or "/shared/" in f.filename] or frames
     return f"{frames[-1].filename.rsplit('/', 2)[-1]}:{frames[-1].lineno}" if frames else "?"
 
 
@@ -243,7 +246,10 @@ def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
         if api_error is not None and not isinstance(exc, ApiError):
             # A dependency's failure mapped to 409/503: where it happened, to find contention hot spots.
             logs.warning(
-                "mapped error", requestId=request_id, errorType=type(exc).__name__, where=_where(exc)
+                "mapped error",
+                requestId=request_id,
+                errorType=type(exc).__name__,
+                where=_where(exc, ours=True),
             )
         if api_error is None:
             logs.error(
