@@ -213,7 +213,7 @@ def _where(exc: BaseException, *, ours: bool = False) -> str:
     message (which may hold content)."""
     import traceback
 
-    frames = traceback.extract_tb(exc.__traceback__)
+    frames = list(traceback.extract_tb(exc.__traceback__))
     if ours:
         frames = [f for f in frames if "/backend/" in f.filename or "/shared/" in f.filename] or frames
     return f"{frames[-1].filename.rsplit('/', 2)[-1]}:{frames[-1].lineno}" if frames else "?"
