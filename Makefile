@@ -8,7 +8,7 @@ SITE := $(VENV)/lib/python3.11/site-packages
 # Locally the offline responder streams word by word, so streaming is visible (0 = instant).
 export SESSIONS_OFFLINE_STREAM_DELAY_MS ?= 40
 
-.PHONY: help install bundle browser web-types dev test lint typecheck unit integration deploy-check clean
+.PHONY: help install bundle browser web-types dev test lint typecheck unit integration deploy-check fuzz clean
 
 help:
 	@echo "make dev   - install everything and start the local emulator stack"
@@ -80,6 +80,13 @@ integration: install
 # Offline: indexes for the recorded queries, secrets, bundle, IAM, APIs, hosting, TTLs, schedules, rules.
 deploy-check: install
 	$(VENV)/bin/python infra/deploy_check.py
+
+# The standing adversarial suite runs in `make integration` with small sizes; this runs it alone with
+# ten times the examples and four times the race rounds (minutes, not part of CI).
+fuzz: export SESSIONS_CREDIT_MINUTE_SECONDS ?= 2
+fuzz: export SESSIONS_RECORD_PROMPTS ?= true
+fuzz: install
+	SESSIONS_FUZZ=1 infra/local/emulators.sh exec "$(VENV)/bin/pytest -m emulator tests/integration/test_adversarial_*.py tests/integration/test_hardening.py"
 
 test: lint typecheck unit integration deploy-check
 	@$(VENV)/bin/python infra/local/test_summary.py .local/junit-unit.xml .local/junit-integration.xml

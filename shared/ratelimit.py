@@ -3,8 +3,13 @@
 Each instance leases a block of tokens from a shared per-user, per-minute counter (one
 transaction per block, in the storage adapter) and spends them locally. A denied window is
 remembered locally, so requests over the limit cost no storage operation at all.
-Trade-off: tokens leased by an instance that then goes idle are lost for that minute, so a
-user spread over many instances may be limited slightly early, never late.
+Leases grow with use: an instance's first lease of a window is one token, then 2, 4, ... up to
+`lease_size`. Tokens leased by an instance that then goes idle are lost for that minute, so a fixed
+lease of 10 let 10 fresh instances (the first concurrent requests of one user each start one) strand
+90 of 100 tokens and refuse far below the limit. Growing leases keep that loss below what the instance
+itself used (exact at low volume, where each instance serves a few requests) while a busy instance
+still reserves only once per `lease_size` requests (cheap at high volume). Never late, at worst
+slightly early.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ class _Lease:
     window: int
     tokens: int
     exhausted: bool = False
+    reserved: int = 0  # tokens this instance reserved in the window so far (the next lease doubles it)
 
 
 class LeasedRateLimiter:
@@ -57,8 +63,9 @@ class LeasedRateLimiter:
                 lease = self._leases[key] = _Lease(window=window, tokens=0)
                 self._forget_old(window)
             if lease.tokens == 0 and not lease.exhausted:
+                wanted = min(self.lease_size, max(1, lease.reserved))
                 try:
-                    lease.tokens = self._reserve(key, window, self.lease_size)
+                    lease.tokens = self._reserve(key, window, wanted)
                 except Exception as exc:
                     # The shared counter could not be reached or was contended: let this one request
                     # through rather than turn load into errors; the next request tries again.
@@ -66,6 +73,7 @@ class LeasedRateLimiter:
                     if self._on_error is not None:
                         self._on_error(exc)
                     return
+                lease.reserved += lease.tokens
                 lease.exhausted = lease.tokens == 0
             if lease.tokens == 0:
                 retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=100, ge=1)
     # Tokens an instance reserves from the shared counter at once (see docs/rate-limiting.md).
     rate_limit_lease_size: int = Field(default=10, ge=1)
+    # Requests without a valid token (public routes, bad tokens): per client address and per instance.
+    anonymous_rate_limit_per_minute: int = Field(default=300, ge=1)
+    anonymous_total_per_minute: int = Field(default=3000, ge=1)
+    # The health check's answer is reused for this long: probing costs reads and API calls.
+    health_cache_seconds: float = Field(default=30.0, ge=0)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     idempotency_ttl_hours: int = Field(default=24, ge=1)
     avatars_file: Path = _AVATARS_FILE

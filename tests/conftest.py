@@ -17,3 +17,19 @@ def _emulators_present(request: pytest.FixtureRequest) -> None:
         from tests.support.emulator import require_emulators
 
         require_emulators()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The adversarial suite's figures: requests per check and status (counted, not estimated)."""
+    import sys
+
+    module = sys.modules.get("tests.support.adversarial")
+    tally = getattr(module, "TALLY", None)
+    if not tally:
+        return
+    terminalreporter.section("adversarial suite")
+    for check in sorted({check for check, _ in tally}):
+        statuses = {status: n for (c, status), n in sorted(tally.items()) if c == check}
+        total = sum(statuses.values())
+        server_errors = sum(n for status, n in statuses.items() if status >= 500)
+        terminalreporter.write_line(f"{check:8} requests={total:5} 5xx={server_errors} statuses={statuses}")

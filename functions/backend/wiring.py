@@ -18,10 +18,12 @@ if TYPE_CHECKING:
     from backend.store.accounts import FirestoreAccounts
     from backend.store.alerts import FirestoreCrisisAlerts
     from backend.store.analytics import FirestoreAnalytics
+    from backend.store.contacts import FirestoreContacts
     from backend.store.forgetting import FirestoreForgetting
     from backend.store.messages import FirestoreMessageStore
     from backend.store.recall import FirestoreMemoryRecall, FirestoreMemorySearch
     from backend.store.safety import FirestoreSafetyGateway
+    from shared.anonymous_limit import AnonymousLimiter
     from shared.conversation.provider import AiProvider
     from shared.conversation.turns import ConversationService
     from shared.memory.embedding import Embedder
@@ -100,6 +102,13 @@ def forgetting() -> FirestoreForgetting:
 
 
 @lru_cache(maxsize=1)
+def contacts() -> FirestoreContacts:
+    from backend.store.contacts import FirestoreContacts
+
+    return FirestoreContacts(db=db(), settings=get_settings())
+
+
+@lru_cache(maxsize=1)
 def accounts() -> FirestoreAccounts:
     from backend.store.accounts import FirestoreAccounts
 
@@ -171,4 +180,19 @@ def rate_limiter() -> LeasedRateLimiter:
         reserve=partial(reserve_tokens, db(), settings.rate_limit_per_minute),
         clock=time.time,
         on_error=lambda exc: logs.warning("rate limit reservation failed", errorType=type(exc).__name__),
+    )
+
+
+@lru_cache(maxsize=1)
+def anonymous_limiter() -> AnonymousLimiter:
+    """Requests nobody vouches for, limited in this instance's memory (no storage work for strangers)."""
+    import time
+
+    from shared.anonymous_limit import AnonymousLimiter
+
+    settings = get_settings()
+    return AnonymousLimiter(
+        per_address=settings.anonymous_rate_limit_per_minute,
+        total=settings.anonymous_total_per_minute,
+        clock=time.time,
     )

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.avatars import load_avatars, resolve_avatar
+from shared.conversation.generation import claimable, lease_seconds
 from shared.conversation.personas import persona_prompt
 from shared.conversation.provider import AiProvider, ChatTurn, ReplyRequest
-from shared.errors import InvalidStateTransition, NotFound
+from shared.errors import Conflict, InvalidStateTransition, NotFound
 from shared.memory.recall import MemoryRecall, NoRecall
-from shared.models.messages import AI_SPEAKER, Message, MessageSafety, PostMessageRequest
+from shared.models.messages import AI_SPEAKER, USER_SPEAKER, Message, MessageSafety, PostMessageRequest
 from shared.models.sessions import Session
 from shared.safety.escalation import ALERT_FROM, PUBLISH_FROM
 from shared.safety.gateway import SafetyGateway
@@ -33,6 +34,12 @@ from shared.settings import Settings
 FALLBACK_REPLY = (
     "I'm sorry, I'm having trouble answering right now. Could you give me a moment and say that again?"
 )
+
+
+REPLY_POLL_SECONDS = 0.25
+# While a reply streams, the session's status is read again at most this often: a reply stops
+# streaming into a session that was paused or ended meanwhile (the message's own write checked it).
+LIVE_CHECK_SECONDS = 1.0
 
 
 def message_id_for(session_id: str, client_message_id: str) -> str:
@@ -51,7 +58,26 @@ class MessageStore(ABC):
 
     @abstractmethod
     def create_message(self, message: Message) -> Message | None:
-        """Create the message; if one with this id exists, return it and write nothing."""
+        """Create the message; if one with this id exists, return it and write nothing.
+
+        The session's status is checked in the same atomic write: a message racing a pause or an end
+        is either stored before it or refused (InvalidStateTransition), never stored after it."""
+
+    def claim_generation(self, *, session_id: str, message_id: str, now: datetime, lease: float) -> bool:
+        """Claim the generation of the message's reply if `claimable` (atomically in real adapters)."""
+        message = self.get_message(session_id, message_id)
+        if message is None:
+            return False
+        reply = self.get_message(session_id, reply_id_for(message_id))
+        if not claimable(claimed_at=message.reply_claimed_at, reply=reply, now=now, lease=lease):
+            return False
+        self.save_message(message.model_copy(update={"reply_claimed_at": now}))
+        return True
+
+    def session_active(self, session_id: str) -> bool:
+        """Whether the session is still active (read fresh: a pause or an end may come from anywhere)."""
+        session = self.load_session(session_id)
+        return session is not None and session.status is SessionStatus.ACTIVE
 
     @abstractmethod
     def get_message(self, session_id: str, message_id: str) -> Message | None: ...
@@ -98,7 +124,9 @@ class ConversationService:
         clock: Callable[[], datetime],
         monotonic: Callable[[], float] = time.monotonic,
         recall: MemoryRecall | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        self.sleep = sleep
         self.store = store
         self.recall = recall or NoRecall()
         self.provider = provider
@@ -131,13 +159,15 @@ class ConversationService:
         message = Message(
             id=message_id_for(session_id, request.client_message_id),
             session_id=session_id,
-            speaker=request.speaker,
+            speaker=USER_SPEAKER,  # derived from the caller, never taken from the request
             type=request.type,
             content=request.content,
             created_at=now,
             updated_at=now,
             timestamp_in_session=_seconds_in(session, now),
             client_message_id=request.client_message_id,
+            # Whoever creates the message generates its reply; retries wait for it (generation.py).
+            reply_claimed_at=now if request.wants_reply else None,
             audio_url=request.audio_url,
             audio_duration=request.audio_duration,
             sentiment=screening.analysis.sentiment,
@@ -155,11 +185,36 @@ class ConversationService:
         if not request.wants_reply:
             return TurnResult(message=stored, reply=None)
         if existing is not None:
-            reply = self.store.get_message(session_id, reply_id_for(existing.id))
-            if reply is not None and reply.status != "failed":
+            reply = self._stored_reply_or_claim(session_id, existing)
+            if reply is not None:
                 return TurnResult(message=existing, reply=reply)
         history = [m for m in recent if m.id != stored.id] + [stored]
         return TurnResult(message=stored, reply=self._reply(session, stored, history))
+
+    def _stored_reply_or_claim(self, session_id: str, message: Message) -> Message | None:
+        """For a retried message: the stored reply once it is final, or None when this caller has
+        claimed the generation (the first attempt failed or died). Never a half-streamed reply."""
+        lease = lease_seconds(self.settings)
+        reply_id = reply_id_for(message.id)
+        waiting_since = self.clock()
+        give_up = self.monotonic() + lease + REPLY_POLL_SECONDS * 4
+        while True:
+            reply = self.store.get_message(session_id, reply_id)
+            if reply is not None and reply.status == "complete":
+                return reply
+            if reply is not None and reply.status == "failed" and reply.updated_at > waiting_since:
+                return reply  # the generation this retry waited for ended in the fallback
+            now = self.clock()
+            if self.store.claim_generation(
+                session_id=session_id, message_id=message.id, now=now, lease=lease
+            ):
+                return None
+            if self.monotonic() >= give_up:
+                raise Conflict(
+                    "The reply to this message is still being generated; retry shortly.",
+                    headers={"Retry-After": "2"},
+                )
+            self.sleep(REPLY_POLL_SECONDS)
 
     def _screen(self, session: Session, content: str, recent: list[Message]) -> Screening:
         window = self.settings.safety_context_messages
@@ -177,6 +232,7 @@ class ConversationService:
                 signals=list(screening.signals),
                 message_id=message.id,
                 source="inline",
+                message_created_at=message.created_at,
             )
         if level.at_least(PUBLISH_FROM):
             self.safety.request_assessment(session=session, message_id=message.id, level=level)
@@ -234,6 +290,10 @@ class ConversationService:
                 self.store.record_prompt(session.id, reply.id, request.messages(), self.provider.model)
             text, tokens = self._with_retries(streamer, request)
             final = reply.model_copy(update={"content": text, "status": "complete", "tokens_used": tokens})
+        except SessionNoLongerActive:
+            final = reply.model_copy(
+                update={"content": streamer.shown, "status": "failed", "failure_reason": "session_ended"}
+            )
         except UnsafeReply as unsafe:
             final = reply.model_copy(
                 update={
@@ -250,6 +310,10 @@ class ConversationService:
         except Exception as exc:  # any provider failure ends in the fallback, never a 500
             final = reply.model_copy(
                 update={"content": FALLBACK_REPLY, "status": "failed", "failure_reason": _reason(exc)}
+            )
+        if final.status == "complete" and not streamer.still_live():
+            final = final.model_copy(
+                update={"content": streamer.shown, "status": "failed", "failure_reason": "session_ended"}
             )
         if final.status == "complete" and final.safety is None and streamer.final_screening is not None:
             final = final.model_copy(update={"sentiment": streamer.final_screening.analysis.sentiment})
@@ -288,7 +352,7 @@ class ConversationService:
 
         def retryable(exc: BaseException) -> bool:
             return (
-                not isinstance(exc, TimeoutError | UnsafeReply)
+                not isinstance(exc, TimeoutError | UnsafeReply | SessionNoLongerActive)
                 and not streamer.typing_shown
                 and self.monotonic() < streamer.deadline
             )
@@ -312,6 +376,8 @@ class _ThrottledWriter:
         self.reply = reply
         self.started = started
         self.typing_shown = False
+        self.shown = ""
+        self.live_checked_at = started  # the message's own write checked the session at the start
         self.final_screening: Screening | None = None
         self.interval = service.settings.stream_update_interval_ms / 1000
         self.deadline = started + service.settings.ai_timeout_seconds
@@ -337,9 +403,20 @@ class _ThrottledWriter:
             raise ConnectionError("the provider's stream ended without a final chunk")
         return "".join(parts).strip(), tokens
 
+    def still_live(self) -> bool:
+        """Whether the session is still active, read at most once per LIVE_CHECK_SECONDS."""
+        now = self.service.monotonic()
+        if now - self.live_checked_at < LIVE_CHECK_SECONDS:
+            return True
+        self.live_checked_at = now
+        return self.service.store.session_active(self.reply.session_id)
+
     def _progress(self, text: str) -> None:
         service = self.service
         check_reply(text)  # nothing unsafe is ever shown, not even half-streamed
+        if not self.still_live():
+            raise SessionNoLongerActive()
+        self.shown = text
         if not self.typing_shown:
             service.store.set_ai_typing(self.reply.session_id, True)
             self.typing_shown = True
@@ -353,6 +430,10 @@ def screening_window(session: Session, messages: list[Message]) -> list[Message]
     (so a disclosure an admin has dealt with does not raise the level again)."""
     cleared = session.safety_cleared_at
     return [m for m in messages if m.speaker != AI_SPEAKER and (cleared is None or m.created_at > cleared)]
+
+
+class SessionNoLongerActive(Exception):
+    """The session was paused or ended while its reply streamed: the reply stops there."""
 
 
 class UnsafeReply(Exception):

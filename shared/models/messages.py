@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import Field, StringConstraints
 
 from shared.models.base import ApiModel
+from shared.models.ids import DocumentId
 
 MAX_CONTENT_LENGTH = 4000
 Speaker = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
@@ -16,6 +17,7 @@ MessageStatus = Literal["complete", "streaming", "failed"]
 SentimentLabel = Literal["positive", "neutral", "negative"]
 
 AI_SPEAKER = "ai"
+USER_SPEAKER: Final = "user"
 
 
 class Sentiment(ApiModel):
@@ -34,7 +36,9 @@ class MessageSafety(ApiModel):
 
 class PostMessageRequest(ApiModel):
     content: Annotated[str, StringConstraints(min_length=1, max_length=MAX_CONTENT_LENGTH)]
-    speaker: Speaker = "user"
+    # The server decides who speaks: a user's line is always `user` (`ai` and `system` lines come only
+    # from the backend). The field stays for old clients, which send "user"; any other value is a 400.
+    speaker: Literal["user"] = USER_SPEAKER
     type: Literal["text", "transcript"] = "text"
     audio_url: Annotated[str, StringConstraints(max_length=2048, pattern=r"^(https?|gs)://")] | None = None
     audio_duration: float | None = Field(default=None, ge=0, le=3600)
@@ -71,6 +75,10 @@ class Message(ApiModel):
     response_time_ms: float | None = None
     failure_reason: str | None = None
     safety: MessageSafety | None = None
+    reply_claimed_at: datetime | None = Field(
+        default=None,
+        description="When the generation of this message's reply was last claimed (retries wait for it).",
+    )
 
 
 class PostMessageResponse(ApiModel):
@@ -80,7 +88,8 @@ class PostMessageResponse(ApiModel):
 
 
 class TranscriptQuery(ApiModel):
-    cursor: Annotated[str, StringConstraints(max_length=512)] | None = None
+    # A message id from `nextCursor`; anything else (`/`, `.`, `..`, `__x__`) is a 400, not a lookup.
+    cursor: DocumentId | None = None
     limit: int = Field(default=50, ge=1, le=200)
 
 

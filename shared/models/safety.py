@@ -107,18 +107,13 @@ class ReferralReport(ApiModel):
 
 
 class TrustedContact(ApiModel):
+    """A contact as kept on the user document (see shared/models/contacts.py for the invitation that
+    decides whether the contact is ever told anything). `fcm_token` is read from old documents only:
+    pushes go to the contact's own registered token, never to one the user supplied."""
+
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     uid: Annotated[str, StringConstraints(max_length=128)] | None = None
     email: Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = (
         None
     )
     fcm_token: Annotated[str, StringConstraints(max_length=4096)] | None = None
-
-
-class TrustedContactsRequest(ApiModel):
-    contacts: list[TrustedContact] = Field(max_length=5)
-
-
-class TrustedContactsResponse(ApiModel):
-    success: bool = True
-    contacts: list[TrustedContact]

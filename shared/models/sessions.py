@@ -8,8 +8,10 @@ from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator
+from pydantic.config import JsonDict
 
 from shared.models.base import ApiModel, Pagination
+from shared.models.ids import is_reserved_name
 from shared.models.safety import CrisisResources
 from shared.models.vocabulary import SafetyLevel, SessionStatus
 
@@ -27,12 +29,44 @@ MemoryStatus = Literal["pending", "ready", "failed"]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
+def scalar_map_schema(
+    *, max_keys: int, key: JsonDict, max_string: int, min_int: int, max_int: int
+) -> JsonDict:
+    """JSON schema of a flat map of scalars, as strict as its validator: documented limits and the
+    same numbers (integers in range; other numbers non-integral, since an integer out of range is
+    refused, not turned into a float)."""
+    return {
+        "maxProperties": max_keys,
+        "propertyNames": key,
+        "additionalProperties": {
+            "anyOf": [
+                {"type": "string", "maxLength": max_string},
+                {"type": "integer", "minimum": min_int, "maximum": max_int},
+                {"type": "number", "not": {"type": "integer"}},
+                {"type": "boolean"},
+                {"type": "null"},
+            ]
+        },
+    }
+
+
+METADATA_SCHEMA = scalar_map_schema(
+    max_keys=MAX_METADATA_KEYS,
+    key={"minLength": 1, "maxLength": MAX_METADATA_KEY_LENGTH, "pattern": "^(?!__[\\s\\S]*__$)"},
+    max_string=MAX_METADATA_STRING_LENGTH,
+    min_int=-(2**63),
+    max_int=2**63 - 1,
+)
+
+
 def _check_metadata(value: dict[str, MetadataValue]) -> dict[str, MetadataValue]:
     if len(value) > MAX_METADATA_KEYS:
         raise ValueError(f"at most {MAX_METADATA_KEYS} metadata keys")
     for key, item in value.items():
         if not key or len(key) > MAX_METADATA_KEY_LENGTH:
             raise ValueError(f"metadata keys must be 1-{MAX_METADATA_KEY_LENGTH} characters")
+        if is_reserved_name(key):
+            raise ValueError("metadata keys of the form __name__ are reserved")
         if isinstance(item, str) and len(item) > MAX_METADATA_STRING_LENGTH:
             raise ValueError(f"metadata strings must be at most {MAX_METADATA_STRING_LENGTH} characters")
     return value
@@ -53,7 +87,7 @@ class StartSessionRequest(ApiModel):
     duration: Duration
     mode: Mode = "chat"
     session_type: Literal["instant"] = "instant"
-    metadata: dict[str, MetadataValue] = Field(default_factory=dict)
+    metadata: dict[str, MetadataValue] = Field(default_factory=dict, json_schema_extra=METADATA_SCHEMA)
     # Apps that know their users by email, without Firebase accounts: a trusted server call (an admin
     # token) names the user, and the backend finds or creates them (docs/memory.md, returning users).
     user_email: UserEmail | None = None
@@ -65,6 +99,14 @@ class StartSessionRequest(ApiModel):
 @lru_cache(maxsize=1)
 def _zones() -> frozenset[str]:
     return frozenset(available_timezones())
+
+
+def _zone_schema(schema: JsonDict) -> None:
+    """The zones the validator accepts, listed (IANA names; the list is the installed tz database)."""
+    options = schema.get("anyOf")
+    for option in options if isinstance(options, list) else []:
+        if isinstance(option, dict) and option.get("type") == "string":
+            option["enum"] = list(sorted(_zones()))
 
 
 def _check_timezone(value: str | None) -> str | None:
@@ -84,8 +126,8 @@ class ScheduleSessionRequest(ApiModel):
     mode: Mode = "chat"
     reminder: bool = True
     # The user's IANA zone, used to word reminders in local time; the instant is scheduledAt itself.
-    timezone: ShortText | None = None
-    metadata: dict[str, MetadataValue] = Field(default_factory=dict)
+    timezone: ShortText | None = Field(default=None, json_schema_extra=_zone_schema)
+    metadata: dict[str, MetadataValue] = Field(default_factory=dict, json_schema_extra=METADATA_SCHEMA)
 
     _metadata = field_validator("metadata")(_check_metadata)
     _timezone = field_validator("timezone")(_check_timezone)

@@ -14,9 +14,10 @@ from pydantic import Field, StringConstraints, field_validator
 
 from shared.models.base import ApiModel
 from shared.models.credits import LedgerEntry
+from shared.models.ids import is_reserved_name
 from shared.models.messages import Message, MessageStatus, MessageType
 from shared.models.safety import TrustedContact
-from shared.models.sessions import Session, SessionEvent
+from shared.models.sessions import Session, SessionEvent, scalar_map_schema
 from shared.models.users import Credits
 
 # -- state ---------------------------------------------------------------------------------------
@@ -40,6 +41,8 @@ SessionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,128}$")]
 def _check_context(value: dict[str, ContextValue]) -> dict[str, ContextValue]:
     if len(value) > MAX_CONTEXT_KEYS:
         raise ValueError(f"at most {MAX_CONTEXT_KEYS} conversationContext keys")
+    if any(is_reserved_name(key) for key in value):
+        raise ValueError("conversationContext keys of the form __name__ are reserved")
     for item in value.values():
         if isinstance(item, str) and len(item) > MAX_CONTEXT_STRING_LENGTH:
             raise ValueError(
@@ -61,6 +64,13 @@ class UserStateRequest(ApiModel):
     language: Language | None = None
     conversation_context: dict[ContextKey, ContextValue] = Field(
         default_factory=dict,
+        json_schema_extra=scalar_map_schema(
+            max_keys=MAX_CONTEXT_KEYS,
+            key={"pattern": r"^(?!__[A-Za-z0-9_-]*__$)[A-Za-z0-9_-]{1,64}$"},
+            max_string=MAX_CONTEXT_STRING_LENGTH,
+            min_int=-MAX_CONTEXT_INT,
+            max_int=MAX_CONTEXT_INT,
+        ),
         description=(
             f"Flat object: keys [A-Za-z0-9_-]{{1,{MAX_CONTEXT_KEY_LENGTH}}}, values string (at most "
             f"{MAX_CONTEXT_STRING_LENGTH} characters), number, boolean or null; at most {MAX_CONTEXT_KEYS} "
@@ -165,6 +175,9 @@ class ErasedCounts(ApiModel):
     contact_notifications: int = Field(
         default=0, description="Queued trusted-contact notifications (the outbox) of the user's alerts."
     )
+    contact_invites: int = Field(
+        default=0, description="Trusted-contact invitations the user sent or received."
+    )
     other: dict[str, int] = Field(
         default_factory=dict, description="Documents of any other subcollection, by collection id."
     )
@@ -196,6 +209,7 @@ _COUNTED = {
     "private": "state",
     "safetyAssessments": "safety_assessments",
     "trustedContactNotifications": "contact_notifications",
+    "contactInvites": "contact_invites",
 }
 
 

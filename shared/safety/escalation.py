@@ -40,8 +40,14 @@ def escalate(
     source: str,
     now: datetime,
     resources: CrisisResources,
+    message_created_at: datetime | None = None,
 ) -> Escalation | None:
-    """Raise the session to `level` if that is higher than where it is; None when nothing changes."""
+    """Raise the session to `level` if that is higher than where it is; None when nothing changes.
+
+    A verdict on a message written before the session's last admin clear changes nothing: the admin
+    dealt with it, and a late or redelivered assessment must not undo the clear."""
+    if predates_clear(session, message_created_at):
+        return None
     current = session.safety_state
     target = highest(current, level)
     if target == current:
@@ -95,6 +101,11 @@ def escalate(
             )
         )
     return Escalation(session=session.model_copy(update=update), events=events, alert=alert, paused=paused)
+
+
+def predates_clear(session: Session, message_created_at: datetime | None) -> bool:
+    cleared = session.safety_cleared_at
+    return cleared is not None and message_created_at is not None and message_created_at <= cleared
 
 
 def clear(*, session: Session, admin_uid: str, note: str, now: datetime) -> tuple[Session, SessionEvent]:

@@ -4,6 +4,7 @@ and what it sends out once a change has committed (Pub/Sub and FCM in the functi
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from datetime import datetime
 
 from shared.models.sessions import Session
 from shared.safety.levels import SafetyLevel
@@ -12,9 +13,18 @@ from shared.safety.levels import SafetyLevel
 class SafetyGateway(ABC):
     @abstractmethod
     def apply(
-        self, *, session_id: str, level: SafetyLevel, signals: list[str], message_id: str, source: str
+        self,
+        *,
+        session_id: str,
+        level: SafetyLevel,
+        signals: list[str],
+        message_id: str,
+        source: str,
+        message_created_at: datetime | None = None,
     ) -> Session:
-        """Raise the session's safety state if `level` is higher (atomically, idempotently); return it."""
+        """Raise the session's safety state if `level` is higher (atomically, idempotently); return it.
+
+        A verdict on a message created at or before the session's last admin clear changes nothing."""
 
     @abstractmethod
     def request_assessment(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:

@@ -188,7 +188,10 @@ def test_trusted_contacts_are_told_without_content(api: Api, other_user: TestUse
         "contacts": [{"name": "Sam", "uid": other_user.uid}, {"name": "Ana", "email": "ana@example.test"}]
     }
     assert api.request("PUT", "/user/trusted-contacts", json=contacts).status_code == 200
-    assert [c["name"] for c in api.get("/user/trusted-contacts").json()["contacts"]] == ["Sam", "Ana"]
+    listed = api.get("/user/trusted-contacts").json()["contacts"]
+    assert [(c["name"], c["status"]) for c in listed] == [("Sam", "pending"), ("Ana", "pending")]
+    invite = Api(other_user).get("/user/contact-invites").json()["invites"][0]
+    assert Api(other_user).post(f"/user/contact-invites/{invite['id']}/accept").status_code == 200
     sid = start(api)
     say(api, sid, HIGH_RISK)
     inbox = firestore_db().collection("users").document(other_user.uid).collection("notifications")
@@ -196,6 +199,51 @@ def test_trusted_contacts_are_told_without_content(api: Api, other_user: TestUse
     note = inbox.get()[0].to_dict()
     assert note["type"] == "trusted_contact_alert"
     assert "pills" not in json.dumps(note, default=str).lower()
+
+
+def test_a_contact_who_never_accepted_is_never_told_and_sees_no_free_text(
+    api: Api, other_user: TestUser
+) -> None:
+    """Listing someone as a contact with a crafted name used to reach them with that text on every alert."""
+    spam = "URGENT: call +1 555 0100 / visit evil.example"
+    contacts = {"contacts": [{"name": spam, "uid": other_user.uid}]}
+    assert api.request("PUT", "/user/trusted-contacts", json=contacts).status_code == 200
+    sid = start(api)
+    say(api, sid, HIGH_RISK)
+    wait_for(lambda: len(alerts_for(sid)) == 1)
+    time.sleep(1)
+    inbox = firestore_db().collection("users").document(other_user.uid).collection("notifications")
+    assert inbox.get() == [], "not accepted: not told"
+    seen = Api(other_user).get("/user/contact-invites").text
+    assert "URGENT" not in seen, "the invited person never sees the inviter's free text"
+    # After accepting, the notification still carries only fixed wording.
+    invite = Api(other_user).get("/user/contact-invites").json()["invites"][0]
+    Api(other_user).post(f"/user/contact-invites/{invite['id']}/accept")
+    assert api.post(f"/sessions/{sid}/end", json={}).status_code == 200
+    say(api, start(api), HIGH_RISK)
+    wait_for(lambda: len(inbox.get()) == 1)
+    assert "URGENT" not in json.dumps(inbox.get()[0].to_dict(), default=str)
+
+
+def test_contacts_cannot_carry_a_push_token_or_invite_oneself(api: Api, user: TestUser) -> None:
+    with_token = {"contacts": [{"name": "Sam", "email": "sam@example.test", "fcmToken": "attacker-token"}]}
+    assert api.request("PUT", "/user/trusted-contacts", json=with_token).status_code == 400
+    myself = {"contacts": [{"name": "Me", "uid": user.uid}]}
+    assert api.request("PUT", "/user/trusted-contacts", json=myself).status_code == 400
+    nobody = {"contacts": [{"name": "Nobody"}]}
+    assert api.request("PUT", "/user/trusted-contacts", json=nobody).status_code == 400
+
+
+def test_only_the_invited_account_can_accept(api: Api, other_user: TestUser) -> None:
+    from tests.support.emulator import new_user
+
+    contacts = {"contacts": [{"name": "Sam", "uid": other_user.uid}]}
+    assert api.request("PUT", "/user/trusted-contacts", json=contacts).status_code == 200
+    invite = Api(other_user).get("/user/contact-invites").json()["invites"][0]
+    stranger = Api(new_user(prefix="stranger"))
+    assert stranger.post(f"/user/contact-invites/{invite['id']}/accept").status_code == 404
+    assert api.post(f"/user/contact-invites/{invite['id']}/accept").status_code == 404
+    assert api.get("/user/trusted-contacts").json()["contacts"][0]["status"] == "pending"
 
 
 def test_admin_alert_workflow_and_report(api: Api, admin: TestUser) -> None:

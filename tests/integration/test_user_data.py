@@ -296,6 +296,12 @@ def test_erase_deletes_everything_of_the_user_and_nothing_else(admin: TestUser, 
     )
     contacts = {"contacts": [{"name": "Sam", "uid": contact.uid}, {"name": "Ana", "email": ana}]}
     assert api_a.request("PUT", "/user/trusted-contacts", json=contacts).status_code == 200
+    invite = next(
+        i for i in Api(contact).get("/user/contact-invites").json()["invites"] if i["inviterUid"] == a.uid
+    )
+    assert (
+        Api(contact).post(f"/user/contact-invites/{invite['id']}/accept").status_code == 200
+    )  # Ana never does
     assert api_a.request("PUT", "/user/push-token", json={"fcmToken": "token-of-a"}).status_code == 200
     soon = (datetime.now(UTC) + timedelta(seconds=9)).isoformat().replace("+00:00", "Z")
     scheduled = api_a.post("/sessions/schedule", json={**START, "scheduledAt": soon, "reminder": True})
@@ -314,8 +320,8 @@ def test_erase_deletes_everything_of_the_user_and_nothing_else(admin: TestUser, 
         timeout=20,
         what="the deep safety assessment",
     )
-    outbox = db.collection("trustedContactNotifications").where(filter=FieldFilter("fromUserId", "==", a.uid))
-    wait_for(lambda: count(outbox) == 1, timeout=10, what="the contact outbox")
+    told_sam = db.collection("users").document(contact.uid).collection("notifications")
+    wait_for(lambda: count(told_sam) == 1, timeout=10, what="the accepted contact's notification")
     end(api_a, first)
     second = start(api_a)
     say(api_a, second, "Today was calmer, I went for a walk.", reply=True)
@@ -362,7 +368,8 @@ def test_erase_deletes_everything_of_the_user_and_nothing_else(admin: TestUser, 
         "ledger": count(user_ref.collection("ledger")),
         "idempotencyKeys": count(user_ref.collection("idempotencyKeys")),
         "state": 1,
-        "contactNotifications": 1,
+        "contactNotifications": 0,  # only contacts who accepted are told, and they have accounts
+        "contactInvites": 2,
     }
     assert expected["messages"] >= 5 and expected["ledger"] >= 1 and expected["idempotencyKeys"] == 1
     year = alert.get("createdAt").year

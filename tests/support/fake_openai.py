@@ -6,7 +6,8 @@ like the real API, or whole with `completion` as the content) and embeddings (`F
         server.requests  # the JSON bodies it received (server.paths: where)
 
 Set `status` to answer every request with that HTTP error instead, `transient_failures = n` to answer only
-the next n requests with 503, `send_usage = False` to omit usage.
+the next n requests with 503, `send_usage = False` to omit usage; `delay_before`, `delay_per_piece` and
+`break_after` make it hang, stream slowly or drop the connection mid-stream.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class FakeOpenAI:
         self.status = 200
         self.send_usage = True  # False: ignore stream_options.include_usage, like some compatible servers
         self.transient_failures = 0
+        self.delay_before = 0.0  # seconds before the first byte of any answer (a hung server)
+        self.delay_per_piece = 0.0  # seconds between streamed pieces (a slow model)
+        self.break_after: int | None = None  # streamed pieces before the connection drops (no [DONE])
         self.completion = MEMORY_JSON  # the content of non-streamed completions
         self.embedding_dimensions: int | None = None  # set: ignore `dimensions`, like some compatible servers
         self.reverse_embeddings = False  # True: list embeddings last input first (clients must use `index`)
@@ -156,6 +160,8 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             fake.requests.append(body)
             fake.paths.append(self.path)
             fake.headers.append({k.lower(): v for k, v in self.headers.items()})
+            if fake.delay_before:
+                time.sleep(fake.delay_before)
             if self.path not in (COMPLETIONS_PATH, EMBEDDINGS_PATH):
                 self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
             elif fake.status != 200:
@@ -184,7 +190,12 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             self.send_header("Cache-Control", "no-cache")
             self.send_header("Connection", "close")
             self.end_headers()
-            for event in events:
+            for index, event in enumerate(events):
+                if fake.break_after is not None and index > fake.break_after:
+                    self.close_connection = True
+                    return  # the connection drops mid-stream: no final chunk, no [DONE]
+                if fake.delay_per_piece:
+                    time.sleep(fake.delay_per_piece)
                 self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
                 self.wfile.flush()
             self.wfile.write(b"data: [DONE]\n\n")

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from shared.conversation.provider import AiProvider, ReplyChunk, ReplyRequest
 from shared.conversation.turns import MessageStore
+from shared.errors import InvalidStateTransition
 from shared.models.messages import Message, MessageType
 from shared.models.sessions import Session
 from shared.safety.escalation import escalate
 from shared.safety.gateway import SafetyGateway
 from shared.safety.levels import SafetyLevel
 from shared.safety.resources import resources_for
+from shared.sessions.statuses import SessionStatus
 
 
 class FakeClock:
@@ -40,16 +43,29 @@ class InMemoryMessageStore(MessageStore):
         self.writes: list[tuple[str, str]] = []  # (kind, id) in order, to count and order writes
         self.typing: list[bool] = []
         self.flushes = 0
+        self.lock = threading.RLock()
+        self.claims = 0  # what a transaction gives the real store
 
     def load_session(self, session_id: str) -> Session | None:
         return self.sessions.get(session_id)
 
     def create_message(self, message: Message) -> Message | None:
-        if message.id in self.messages:
-            return self.messages[message.id]
-        self.messages[message.id] = message
-        self.writes.append(("create", message.id))
-        return None
+        with self.lock:
+            if message.id in self.messages:
+                return self.messages[message.id]
+            session = self.sessions.get(message.session_id)
+            if session is None or session.status is not SessionStatus.ACTIVE:
+                raise InvalidStateTransition("Messages need an active session.")
+            self.messages[message.id] = message
+            self.writes.append(("create", message.id))
+            return None
+
+    def claim_generation(self, *, session_id: str, message_id: str, now: datetime, lease: float) -> bool:
+        with self.lock:
+            self.claims += 1
+            return super().claim_generation(
+                session_id=session_id, message_id=message_id, now=now, lease=lease
+            )
 
     def get_message(self, session_id: str, message_id: str) -> Message | None:
         return self.messages.get(message_id)
@@ -109,10 +125,18 @@ class InMemorySafetyGateway(SafetyGateway):
         self.assessments: list[tuple[str, SafetyLevel]] = []
 
     def apply(
-        self, *, session_id: str, level: SafetyLevel, signals: list[str], message_id: str, source: str
+        self,
+        *,
+        session_id: str,
+        level: SafetyLevel,
+        signals: list[str],
+        message_id: str,
+        source: str,
+        message_created_at: datetime | None = None,
     ) -> Session:
         session = self.sessions[session_id]
         change = escalate(
+            message_created_at=message_created_at,
             session=session,
             level=level,
             signals=signals,

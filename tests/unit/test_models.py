@@ -12,6 +12,7 @@ from backend.api import ROUTES
 from shared.models.analytics import AnalyticsRangeQuery, RollupRequest
 from shared.models.base import ApiModel, EmptyRequest, Pagination
 from shared.models.chat import ChatRequest
+from shared.models.contacts import TrustedContactsInput
 from shared.models.credits import GrantCreditsRequest
 from shared.models.memory import MemorySearchQuery
 from shared.models.messages import ExportQuery, PostMessageRequest, TranscriptQuery
@@ -20,7 +21,6 @@ from shared.models.safety import (
     NoteRequest,
     ReferralReportQuery,
     ScreenRequest,
-    TrustedContactsRequest,
 )
 from shared.models.sessions import (
     EndSessionRequest,
@@ -51,7 +51,7 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     NoteRequest: {"note": "followed up"},
     AlertListQuery: {"status": "active"},
     ReferralReportQuery: {"year": 2026},
-    TrustedContactsRequest: {"contacts": [{"name": "Sam", "email": "sam@example.test"}]},
+    TrustedContactsInput: {"contacts": [{"name": "Sam", "email": "sam@example.test"}]},
     ScheduleSessionRequest: {"avatar": "alex", "duration": 30, "scheduledAt": "2030-01-02T15:00:00Z"},
     RescheduleRequest: {"scheduledAt": "2030-01-02T15:00:00+01:00"},
     GrantCreditsRequest: {"delta": 10, "reason": "goodwill"},

@@ -146,3 +146,13 @@ def test_get_provider_is_openai_with_a_key_or_a_base_url(
     assert not provider.offline
     assert provider.model == "llama3.2"
     assert provider.base_url == base_url
+
+
+def test_a_stream_cut_off_before_the_model_finished_is_an_error_not_a_reply(server: FakeOpenAI) -> None:
+    server.break_after = 2  # the role chunk and two pieces, then the connection drops
+    shown: list[str] = []
+    with pytest.raises((ConnectionError, openai.APIError)):
+        for chunk in make_provider(server).stream(sample_request()):
+            assert not chunk.done, "a cut-off stream never ends in a final chunk"
+            shown.append(chunk.text)
+    assert "".join(shown) == "It sounds like the exams"

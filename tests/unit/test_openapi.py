@@ -132,8 +132,30 @@ def test_error_responses_use_the_error_envelope() -> None:
     assert set(envelope["properties"]) == {"success", "error"}
     for route in ROUTES:
         for code, response in operation(route)["responses"].items():
-            if int(code) >= 400:
+            if int(code) >= 400 and int(code) not in route.other_statuses:
                 assert response["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorEnvelope")
+
+
+def test_health_documents_its_503_with_the_health_body() -> None:
+    responses = DOC["paths"]["/api/v1/health"]["get"]["responses"]
+    assert responses["503"]["content"]["application/json"]["schema"]["$ref"].endswith("/HealthResponse")
+
+
+def test_idempotency_key_errors_are_documented_on_routes_without_a_body() -> None:
+    for route in ROUTES:
+        if route.idempotent:
+            assert "400" in operation(route)["responses"], route_id(route)
+
+
+def test_every_route_with_a_path_id_documents_404() -> None:
+    for route in ROUTES:
+        if "{" in route.path:
+            assert "404" in operation(route)["responses"], route_id(route)
+
+
+def test_every_route_documents_429() -> None:
+    for route in ROUTES:
+        assert "429" in operation(route)["responses"], route_id(route)
 
 
 def test_schemas_use_camel_case_property_names() -> None:

@@ -96,7 +96,34 @@ def test_reserve_is_called_once_per_lease_not_per_request(limit: int, lease: int
     limiter = make(limit, lease, counter)
     for _ in range(limit):
         limiter.check("u1")
-    assert counter.calls == math.ceil(limit / min(lease, limit))
+    # Leases grow 1, 1, 2, 4, ... up to `lease`: a few extra reservations while they grow, then one per lease.
+    ramp = math.ceil(math.log2(min(lease, limit))) + 1
+    assert counter.calls <= math.ceil(limit / min(lease, limit)) + ramp
+
+
+def test_many_fresh_instances_of_one_user_are_not_refused_below_the_limit() -> None:
+    """20 concurrent first requests of one user land on 20 fresh instances (limit 100, lease 10):
+    none is refused, and no instance strands more than it used."""
+    counter = SharedCounter(100)
+    clock = Clock()
+    instances = [make(100, 10, counter, clock) for _ in range(20)]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(lambda instance: allowed(instance, "u1"), instances))
+    assert all(results)
+    assert counter.used[("u1", int(START // WINDOW_SECONDS))] == 20
+
+
+def test_growing_leases_strand_at_most_what_each_instance_used() -> None:
+    counter = SharedCounter(100)
+    clock = Clock()
+    instances = [make(100, 10, counter, clock) for _ in range(10)]
+    for index, instance in enumerate(instances):
+        drain(instance, "u1", index % 4 + 1)  # a handful of requests each, then the instances go idle
+    used = sum(index % 4 + 1 for index in range(10))
+    reserved = counter.used[("u1", int(START // WINDOW_SECONDS))]
+    assert used <= reserved <= 2 * used
+    late = make(100, 10, counter, clock)
+    assert drain(late, "u1", 200) == 100 - reserved
 
 
 def test_denied_requests_cost_no_further_reservations() -> None:

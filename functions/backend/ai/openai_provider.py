@@ -72,6 +72,7 @@ class OpenAIProvider(AiProvider):
     @staticmethod
     def _chunks(response: Stream[ChatCompletionChunk], model: str) -> Iterator[ReplyChunk]:
         tokens: int | None = None
+        finished = False
         try:
             with response:  # closes the HTTP response if the consumer stops early
                 for chunk in response:
@@ -80,6 +81,10 @@ class OpenAIProvider(AiProvider):
                     for choice in chunk.choices[:1]:
                         if choice.delta.content:
                             yield ReplyChunk(choice.delta.content)
+                        finished = finished or choice.finish_reason is not None
+            if not finished:
+                # A dropped connection ends the iteration quietly: a cut-off reply is a failure, not an answer.
+                raise ConnectionError("the model's stream ended before it finished")
         except Exception as exc:
             _log_failure(exc, model)
             raise

@@ -6,10 +6,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from functools import lru_cache
 
 from backend.ai import health as model_probes
 from backend.cloud import health as probes
 from backend.http.routing import API_PREFIX, Call, Response, Route
+from backend.http.single_flight import SingleFlightCache
 from shared.avatars import load_avatars
 from shared.models.users import AvatarsResponse, HealthCheck, HealthResponse
 from shared.settings import get_settings
@@ -32,7 +34,18 @@ def _timed(check: Callable[[], str | None]) -> HealthCheck:
     return HealthCheck(status=status, latency_ms=latency, detail=detail)
 
 
+@lru_cache(maxsize=1)
+def _health_cache() -> SingleFlightCache[Response]:
+    return SingleFlightCache(_probe, ttl=get_settings().health_cache_seconds)
+
+
 def health(call: Call) -> Response:
+    """The last probe's answer, probed again at most every `health_cache_seconds` per instance: the
+    route is public, and each probe reads Firestore, lists topics and may call the AI provider."""
+    return _health_cache().get()
+
+
+def _probe() -> Response:
     checks = {
         "firestore": probes.firestore,
         "pubsub": probes.pubsub,
@@ -77,5 +90,6 @@ ROUTES: tuple[Route, ...] = (
         HealthResponse,
         access="public",
         rate_limited=False,
+        other_statuses=(503,),
     ),
 )

@@ -42,6 +42,7 @@ def analyze_session(call: Call) -> SessionSafetyResponse:
             signals=list(result.signals),
             message_id=recent[-1].id,
             source="analyze",
+            message_created_at=recent[-1].created_at,
         )
     return SessionSafetyResponse(
         level=result.level.value,

@@ -7,7 +7,6 @@ from backend.http.routing import API_PREFIX, Call, Route
 from backend.wiring import accounts, session_service
 from shared.clock import utcnow
 from shared.errors import Conflict
-from shared.models.safety import TrustedContactsRequest, TrustedContactsResponse
 from shared.models.userdata import (
     EraseResponse,
     LiveSessionsResponse,
@@ -25,20 +24,9 @@ def credits(call: Call) -> CreditsResponse:
     return CreditsResponse(credits=session_service().credits(user_id=call.uid))
 
 
-def get_contacts(call: Call) -> TrustedContactsResponse:
-    user = accounts().user(call.uid)
-    return TrustedContactsResponse(contacts=user.trusted_contacts)
-
-
-def put_contacts(call: Call) -> TrustedContactsResponse:
-    """Replace the caller's trusted contacts (told, without any content, when a crisis alert is raised)."""
-    body: TrustedContactsRequest = call.body
-    user = accounts().replace_trusted_contacts(call.uid, body.contacts)
-    return TrustedContactsResponse(contacts=user.trusted_contacts)
-
-
 def put_push_token(call: Call) -> PushTokenResponse:
-    """The app registers its FCM token here; scheduled-session reminders are pushed to it."""
+    """The app registers its FCM token here; reminders, and crisis notices for the people whose
+    invitation this user accepted, are pushed to it (never to a token someone else supplied)."""
     body: PushTokenRequest = call.body
     user = accounts().set_fcm_token(call.uid, body.fcm_token)
     return PushTokenResponse(fcm_token=user.fcm_token)
@@ -78,23 +66,6 @@ def erase_data(call: Call) -> EraseResponse:
 ROUTES: tuple[Route, ...] = (
     Route(
         "GET", f"{API_PREFIX}/user/credits", credits, "The caller's credit balance", GROUP, CreditsResponse
-    ),
-    Route(
-        "GET",
-        f"{API_PREFIX}/user/trusted-contacts",
-        get_contacts,
-        "The caller's trusted contacts",
-        GROUP,
-        TrustedContactsResponse,
-    ),
-    Route(
-        "PUT",
-        f"{API_PREFIX}/user/trusted-contacts",
-        put_contacts,
-        "Replace the caller's trusted contacts (at most 5)",
-        GROUP,
-        TrustedContactsResponse,
-        body=TrustedContactsRequest,
     ),
     Route(
         "PUT",

@@ -17,6 +17,13 @@ def emulated() -> bool:
     return bool(os.environ.get("FIRESTORE_EMULATOR_HOST") or os.environ.get("FUNCTIONS_EMULATOR"))
 
 
+def guard_emulators() -> None:
+    """Every client starts here: emulator variables in a non-demo project stop the process's work."""
+    from shared.emulator_guard import check_emulator_variables
+
+    check_emulator_variables(os.environ, get_settings().project_id)
+
+
 def _credentials() -> Any:
     """Anonymous credentials in emulator mode (there is no ADC offline); ADC in the cloud."""
     if not emulated():
@@ -30,6 +37,8 @@ def _credentials() -> Any:
 def firebase_app() -> App:
     import firebase_admin
     from firebase_admin import credentials
+
+    guard_emulators()
 
     class _Anonymous(credentials.Base):  # type: ignore[misc]
         def get_credential(self) -> Any:
@@ -45,6 +54,7 @@ def firebase_app() -> App:
 def firestore_client() -> FirestoreClient:
     from google.cloud import firestore
 
+    guard_emulators()
     from backend.cloud import query_log
 
     query_log.install()  # records query shapes for the index check when SESSIONS_RECORD_QUERIES is set

@@ -13,6 +13,9 @@ from shared.settings import get_settings
 def _publisher() -> Any:
     from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 
+    from backend.cloud.clients import guard_emulators
+
+    guard_emulators()
     return pubsub_v1.PublisherClient()
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from backend import logs
 from backend.http.auth import authenticate
 from backend.http.routing import Call, Principal, Response, Route
-from backend.wiring import rate_limiter
+from backend.wiring import anonymous_limiter, rate_limiter
 from shared.errors import (
     ApiError,
     MalformedJson,
@@ -26,6 +26,7 @@ from shared.errors import (
     NotFound,
     PayloadTooLarge,
     PermissionDenied,
+    Unauthenticated,
     ValidationFailed,
 )
 from shared.sessions.ports import Idempotency
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     import flask
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
+# No request model nests deeper than a few levels; 32 leaves room and keeps every later walk (the
+# validator, the idempotency fingerprint) far from Python's recursion limit.
+MAX_JSON_DEPTH = 32
 
 
 def _response(
@@ -89,13 +93,52 @@ def _read_body(request: flask.Request) -> bytes:
     return raw
 
 
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion; -1 when a string (or key) holds a lone UTF-16
+    surrogate (`"\\ud800"` parses, but no storage or client can encode it)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if not item.isascii() and not _encodable(item):
+                return -1
+        elif isinstance(item, dict):
+            deepest = max(deepest, depth)
+            pending.extend((key, depth) for key in item)
+            pending.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            deepest = max(deepest, depth)
+            pending.extend((child, depth + 1) for child in item)
+    return deepest
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _parse_json(raw: bytes) -> Any:
+    """The body as JSON: malformed or nested deeper than MAX_JSON_DEPTH is a 400, never a crash (the
+    parser recurses per level, so ~1,000 levels in a 2 KB body would otherwise exhaust the stack)."""
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
+    except RecursionError:
+        raise MalformedJson(details={"maxDepth": MAX_JSON_DEPTH}) from None
     except (ValueError, UnicodeDecodeError):
         raise MalformedJson() from None
+    depth = _depth(data)
+    if depth < 0:
+        raise MalformedJson("The JSON body holds a lone UTF-16 surrogate, which is not text.")
+    if depth > MAX_JSON_DEPTH:
+        raise MalformedJson(
+            f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.", details={"maxDepth": MAX_JSON_DEPTH}
+        )
+    return data
 
 
 def _idempotency(route: Route, request: flask.Request, body: Any) -> Idempotency | None:
@@ -112,10 +155,22 @@ def _idempotency(route: Route, request: flask.Request, body: Any) -> Idempotency
     return Idempotency(key=key, fingerprint=digest)
 
 
+def _client_address(request: flask.Request) -> str:
+    return (request.access_route[0] if request.access_route else request.remote_addr) or "unknown"
+
+
 def _authorize(route: Route, request: flask.Request) -> Principal | None:
+    """The caller. Requests nobody vouches for (public routes, failed tokens) are limited per address
+    and per instance in memory, so strangers cannot make an instance spend without bound. A valid token
+    is never refused here: people behind one address must not pay for someone else's bad tokens."""
     if route.access == "public":
+        anonymous_limiter().check(_client_address(request))
         return None
-    principal = authenticate(request.headers.get("Authorization"))
+    try:
+        principal = authenticate(request.headers.get("Authorization"))
+    except Unauthenticated:
+        anonymous_limiter().check(_client_address(request))  # 429 instead of 401 once over the limit
+        raise
     if route.access == "admin" and not principal.is_admin:
         raise PermissionDenied("This endpoint is for admins.")
     return principal
@@ -133,11 +188,14 @@ def _call(route: Route, params: dict[str, str], principal: Principal | None, req
     )
 
 
-def _where(exc: BaseException) -> str:
-    """file:line of the innermost frame: enough to debug, without the message (which may hold content)."""
+def _where(exc: BaseException, *, ours: bool = False) -> str:
+    """file:line of the innermost frame (with `ours`, of our own code): enough to debug, without the
+    message (which may hold content)."""
     import traceback
 
-    frames = traceback.extract_tb(exc.__traceback__)
+    frames = list(traceback.extract_tb(exc.__traceback__))
+    if ours:
+        frames = [f for f in frames if "/backend/" in f.filename or "/shared/" in f.filename] or frames
     return f"{frames[-1].filename.rsplit('/', 2)[-1]}:{frames[-1].lineno}" if frames else "?"
 
 
@@ -164,6 +222,14 @@ def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
             status, body = route.status, result.wire()
     except Exception as exc:  # every failure leaves through the same envelope
         api_error = exc if isinstance(exc, ApiError) else None
+        if api_error is not None and exc.__cause__ is not None and not isinstance(exc.__cause__, ApiError):
+            # A dependency's failure the store mapped to 409/503: where it happened, to find hot spots.
+            logs.warning(
+                "mapped error",
+                requestId=request_id,
+                errorType=type(exc.__cause__).__name__,
+                where=_where(exc.__cause__, ours=True),
+            )
         if api_error is None:
             logs.error(
                 "unhandled error", requestId=request_id, errorType=type(exc).__name__, where=_where(exc)

@@ -7,12 +7,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import JsonSchemaMode, models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue, models_json_schema
+from pydantic_core import core_schema
 
 from backend.http.routing import Route
 from shared.errors import (
     ApiError,
     MalformedJson,
+    NotFound,
     PayloadTooLarge,
     PermissionDenied,
     RateLimited,
@@ -24,6 +26,19 @@ from shared.models.base import ErrorEnvelope
 REF = "#/components/schemas/{model}"
 # (model, mode) -> {"$ref": ...}: pydantic names a model used both ways "Model-Input" / "Model-Output".
 Refs = Mapping[tuple[Any, JsonSchemaMode], Mapping[str, Any]]
+
+
+class _Schema(GenerateJsonSchema):
+    """Pydantic's JSON schema, as strict as our validation where pydantic's is looser: every ApiModel
+    strips whitespace before checking a minimum length, so "   " is no valid `minLength: 1` string."""
+
+    def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
+        json_schema = super().str_schema(schema)
+        shortest = int(json_schema.get("minLength", 0))
+        if shortest and "pattern" not in json_schema:
+            # At least `shortest` characters from the first non-space one to the last.
+            json_schema["pattern"] = r"\S" if shortest == 1 else rf"\S[\s\S]{{{shortest - 2},}}\S"
+        return json_schema
 
 
 def _models(routes: Sequence[Route]) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
@@ -47,7 +62,7 @@ def _models(routes: Sequence[Route]) -> list[tuple[type[BaseModel], JsonSchemaMo
 def _query_parameters(route: Route) -> list[dict[str, Any]]:
     if route.query is None:
         return []
-    schema = route.query.model_json_schema(by_alias=True, ref_template=REF)
+    schema = route.query.model_json_schema(by_alias=True, ref_template=REF, schema_generator=_Schema)
     required = set(schema.get("required", []))
     return [
         {"name": name, "in": "query", "required": name in required, "schema": prop}
@@ -56,15 +71,20 @@ def _query_parameters(route: Route) -> list[dict[str, Any]]:
 
 
 def _errors(route: Route) -> list[type[ApiError]]:
+    """Every error the dispatcher itself can answer for this route, besides the handler's own."""
     errors: list[type[ApiError]] = [*route.errors]
     if route.body is not None or route.query is not None:
         errors += [ValidationFailed, MalformedJson, PayloadTooLarge]
+    if route.idempotent:
+        errors.append(ValidationFailed)  # an empty or over-long Idempotency-Key
+    if "{" in route.path:
+        errors.append(NotFound)  # an id that names nothing, or cannot name anything of ours
     if route.access != "public":
         errors.append(Unauthenticated)
     if route.access == "admin":
         errors.append(PermissionDenied)
-    if route.rate_limited and route.access != "public":
-        errors.append(RateLimited)
+    # Per user on rate-limited routes; per address on public routes and after failed tokens on all.
+    errors.append(RateLimited)
     return errors
 
 
@@ -74,6 +94,8 @@ def _operation(route: Route, refs: Refs) -> dict[str, Any]:
     if route.response is not None:
         ok["content"] = {"application/json": {"schema": refs[(route.response, "serialization")]}}
     responses: dict[str, Any] = {str(route.status): ok}
+    for status in route.other_statuses:
+        responses[str(status)] = {**ok, "description": "Answered with the same body"}
     for error in _errors(route):
         responses.setdefault(
             str(error.http_status),
@@ -110,7 +132,9 @@ def _operation(route: Route, refs: Refs) -> dict[str, Any]:
 
 
 def build_openapi(routes: Sequence[Route]) -> dict[str, Any]:
-    refs, schemas = models_json_schema(_models(routes), by_alias=True, ref_template=REF)
+    refs, schemas = models_json_schema(
+        _models(routes), by_alias=True, ref_template=REF, schema_generator=_Schema
+    )
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
         paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, refs)

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from shared.errors import ApiError
 from shared.models.base import ApiModel
+from shared.models.ids import ID_PATTERN, is_document_id
 from shared.sessions.ports import Idempotency
 
 API_PREFIX = "/api/v1"
@@ -67,12 +68,19 @@ class Route:
     rate_limited: bool = True
     idempotent: bool = False
     errors: tuple[type[ApiError], ...] = ()
+    # Statuses other than `status` that answer with the `response` model (health's 503 "unhealthy").
+    other_statuses: tuple[int, ...] = ()
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[A-Za-z0-9_-]{1,128})", self.path)
+        regex = re.sub(r"\{(\w+)\}", rf"(?P<\1>{ID_PATTERN})", self.path)
         object.__setattr__(self, "pattern", re.compile(f"^{regex}/?$"))
 
     def match(self, path: str) -> dict[str, str] | None:
+        """The path parameters, or None when the path is not this route's (or names no document of
+        ours, such as a reserved `__x__` id: that is a 404 like any other unknown resource)."""
         found = self.pattern.match(path)
-        return found.groupdict() if found else None
+        if found is None:
+            return None
+        params = found.groupdict()
+        return params if all(is_document_id(value) for value in params.values()) else None

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from backend.store import cache
+from backend.store.contacts import CONTACT_INVITES
 from backend.store.documents import SESSIONS, USERS, from_document
 from backend.store.safety import ASSESSMENTS, CONTACT_OUTBOX, CRISIS_ALERTS, NOTIFICATIONS
 from backend.store.users import ERASED_ACCOUNTS, erased_account_key
@@ -120,6 +121,9 @@ def erase_user(db: Client, uid: str) -> tuple[ErasedCounts, int, int]:
         _erase_by_user_id(db, db.collection(index), "userId", uid, deleter)
     anonymised = anonymise_alerts(db, uid)
     _erase_by_user_id(db, db.collection(CONTACT_OUTBOX), "fromUserId", uid, deleter)
+    # Invitations name both people: the ones the user sent and the ones addressed to the user go.
+    _erase_by_user_id(db, db.collection(CONTACT_INVITES), "inviterUid", uid, deleter)
+    _erase_by_user_id(db, db.collection(CONTACT_INVITES), "contactUid", uid, deleter)
     contact_alerts = _strip_sender(db, uid)
     user_ref = db.collection(USERS).document(uid)
     user = user_ref.get()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import heapq
+import random
 import time
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from backend.store import cache
 from backend.store.documents import SESSIONS, from_document, to_document
@@ -20,10 +22,12 @@ from shared.sessions.ports import NoEvents, SessionEvents
 from shared.settings import Settings
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Client, CollectionReference, DocumentReference
+    from google.cloud.firestore import Client, CollectionReference, DocumentReference, Transaction
 
 MESSAGES = "messages"
 PROMPTS = "prompts"  # only with SESSIONS_RECORD_PROMPTS (tests)
+CREATE_ATTEMPTS = 10
+CREATE_ROUNDS = 3
 
 
 @translate_errors
@@ -49,15 +53,107 @@ class FirestoreMessageStore(MessageStore):
         return from_document(Session, snapshot.to_dict(), id=snapshot.id)
 
     def create_message(self, message: Message) -> Message | None:
-        from google.api_core.exceptions import AlreadyExists
+        """One transaction reads the session and the message and creates the message only while the
+        session is active: a pause or an end that commits first refuses it (409); one that commits
+        after it sees it (the memory and the final charge include it)."""
+        from google.cloud import firestore
 
+        from shared.errors import InvalidStateTransition
+        from shared.sessions.statuses import SessionStatus
+
+        session_ref = self._session_ref(message.session_id)
         ref = self.messages(message.session_id).document(message.id)
+
+        @firestore.transactional
+        def run(transaction: Transaction) -> Message | None:
+            existing = ref.get(transaction=transaction)
+            if existing.exists:
+                return from_document(Message, existing.to_dict(), id=existing.id)
+            status = session_ref.get(["status"], transaction=transaction).get("status")
+            if status != SessionStatus.ACTIVE.value:
+                raise InvalidStateTransition(
+                    f"Messages need an active session; this one is {status}.",
+                    details={"status": status, "action": "message"},
+                )
+            transaction.create(ref, to_document(message, exclude={"id"}))
+            return None
+
+        # A retry that arrives after the message exists needs no transaction (a plain read). Concurrent
+        # first attempts contend on the message document; a round lost to contention reads whether the
+        # winner stored it, and otherwise tries again.
+        if (found := self.get_message(message.session_id, message.id)) is not None:
+            return found
+        for round_ in range(CREATE_ROUNDS):
+            try:
+                stored = cast("Message | None", run(self.db.transaction(max_attempts=CREATE_ATTEMPTS)))
+                break
+            except Exception as exc:
+                if not _lost_contention(exc):
+                    raise
+                if (found := self.get_message(message.session_id, message.id)) is not None:
+                    return found
+                if round_ == CREATE_ROUNDS - 1:
+                    raise
+                time.sleep(random.uniform(0.05, 0.3))  # noqa: S311 - jitter, not security
+        if stored is None:
+            cache.remember(message)
+        return stored
+
+    def claim_generation(self, *, session_id: str, message_id: str, now: datetime, lease: float) -> bool:
+        """`claimable` in one transaction, so of concurrent retries exactly one claims."""
+        from google.cloud import firestore
+
+        from shared.conversation.generation import claimable
+        from shared.conversation.turns import reply_id_for
+
+        ref = self.messages(session_id).document(message_id)
+        reply_ref = self.messages(session_id).document(reply_id_for(message_id))
+
+        def claimable_now(snapshot: Any, reply_snapshot: Any) -> bool:
+            reply = (
+                from_document(Message, reply_snapshot.to_dict(), id=reply_snapshot.id)
+                if reply_snapshot.exists
+                else None
+            )
+            claimed_at = (snapshot.to_dict() or {}).get("replyClaimedAt")
+            return bool(snapshot.exists) and claimable(
+                claimed_at=claimed_at, reply=reply, now=now, lease=lease
+            )
+
+        # Plain reads first: waiting retries poll here, and a transaction per poll would contend with
+        # the generation they wait for. Only a claim that looks possible is made in a transaction.
+        if not claimable_now(ref.get(), reply_ref.get()):
+            return False
+
+        @firestore.transactional
+        def run(transaction: Transaction) -> bool:
+            snapshot = ref.get(transaction=transaction)
+            reply_snapshot = reply_ref.get(transaction=transaction)
+            if not snapshot.exists:
+                return False
+            reply = (
+                from_document(Message, reply_snapshot.to_dict(), id=reply_snapshot.id)
+                if reply_snapshot.exists
+                else None
+            )
+            claimed_at = (snapshot.to_dict() or {}).get("replyClaimedAt")
+            if not claimable(claimed_at=claimed_at, reply=reply, now=now, lease=lease):
+                return False
+            transaction.update(ref, {"replyClaimedAt": now})
+            return True
+
         try:
-            ref.create(to_document(message, exclude={"id"}))
-        except AlreadyExists:
-            return self.get_message(message.session_id, message.id)
-        cache.remember(message)
-        return None
+            return cast(bool, run(self.db.transaction()))
+        except Exception as exc:
+            if _lost_contention(exc):
+                return False  # another retry claimed it meanwhile; this one waits for it
+            raise
+
+    def session_active(self, session_id: str) -> bool:
+        from shared.sessions.statuses import SessionStatus
+
+        snapshot = self._session_ref(session_id).get(["status"])
+        return bool(snapshot.exists and snapshot.get("status") == SessionStatus.ACTIVE.value)
 
     def get_message(self, session_id: str, message_id: str) -> Message | None:
         snapshot = self.messages(session_id).document(message_id).get()
@@ -143,6 +239,14 @@ class FirestoreMessageStore(MessageStore):
     def all_messages(self, session_id: str, *, cap: int = 5000) -> list[Message]:
         docs = self.messages(session_id).order_by("createdAt").limit(cap).get()
         return [from_document(Message, d.to_dict(), id=d.id) for d in docs]
+
+
+def _lost_contention(exc: Exception) -> bool:
+    from google.api_core.exceptions import Aborted
+
+    return isinstance(exc, Aborted) or (
+        isinstance(exc, ValueError) and str(exc).startswith("Failed to commit transaction in")
+    )
 
 
 def _newest_first(message: Message) -> float:

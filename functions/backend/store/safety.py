@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from backend import logs
 from backend.store import cache
 from backend.store.documents import EVENTS, SESSIONS, USERS, from_document, to_document
 from backend.store.errors import translate_errors
-from backend.store.users import read_user
 from shared.clock import utcnow
 from shared.errors import NotFound
 from shared.expiry import notification_expiry
@@ -41,7 +40,14 @@ class FirestoreSafetyGateway(SafetyGateway):
         self.outbound = outbound or NoSafetyOutbound()
 
     def apply(
-        self, *, session_id: str, level: SafetyLevel, signals: list[str], message_id: str, source: str
+        self,
+        *,
+        session_id: str,
+        level: SafetyLevel,
+        signals: list[str],
+        message_id: str,
+        source: str,
+        message_created_at: datetime | None = None,
     ) -> Session:
         from google.cloud import firestore
 
@@ -64,18 +70,26 @@ class FirestoreSafetyGateway(SafetyGateway):
                 resources=resources_for(
                     locale if isinstance(locale, str) else None, default_locale=self.settings.default_locale
                 ),
+                message_created_at=message_created_at,
             )
             if change is None:
                 return session, None, False
             alert_ref = self.db.collection(CRISIS_ALERTS).document(change.alert.id) if change.alert else None
             existing_alert = alert_ref.get(transaction=transaction) if alert_ref else None
+            # Deterministic ids: a redelivered assessment finds the same event. Events are an audit log,
+            # so one that exists is never rewritten (its time and actor stand); only new ones are created.
+            event_refs = [
+                (
+                    session_ref.collection(EVENTS).document(_event_id(event.type, message_id, event.data)),
+                    event,
+                )
+                for event in change.events
+            ]
+            existing_events = {ref.id for ref, _ in event_refs if ref.get(transaction=transaction).exists}
             transaction.set(session_ref, to_document(change.session, exclude={"id"}))
-            for event in change.events:
-                # Deterministic ids: a redelivered assessment rewrites the same event, never adds one.
-                event_id = hashlib.sha256(
-                    f"{event.type}\n{message_id}\n{event.data.get('to', '')}".encode()
-                ).hexdigest()[:24]
-                transaction.set(session_ref.collection(EVENTS).document(event_id), to_document(event))
+            for ref, event in event_refs:
+                if ref.id not in existing_events:
+                    transaction.create(ref, to_document(event))
             new_alert = False
             if change.alert is not None and alert_ref is not None:
                 if existing_alert is not None and existing_alert.exists:
@@ -108,8 +122,9 @@ class FirestoreSafetyGateway(SafetyGateway):
 
     def assessment_window(
         self, *, session_id: str, message_id: str, size: int
-    ) -> tuple[str, list[str]] | None:
-        """The message's text and up to `size` earlier user messages (oldest first); None when gone."""
+    ) -> tuple[str, list[str], datetime] | None:
+        """The message's text, up to `size` earlier user messages (oldest first) and its creation time;
+        None when it is gone."""
         messages = self.db.collection(SESSIONS).document(session_id).collection("messages")
         target = messages.document(message_id).get()
         if not target.exists:
@@ -121,7 +136,7 @@ class FirestoreSafetyGateway(SafetyGateway):
             .get()
         )
         context = [d.get("content") for d in reversed(list(earlier)) if d.get("speaker") != AI_SPEAKER]
-        return str(target.get("content")), context[-size:]
+        return str(target.get("content")), context[-size:], target.get("createdAt")
 
     def record_assessment(
         self, *, session_id: str, message_id: str, level: SafetyLevel, signals: list[str], source: str
@@ -169,40 +184,38 @@ class FirestoreSafetyGateway(SafetyGateway):
         self.outbound.assessment_requested(session=session, message_id=message_id, level=level)
 
     def _notify_trusted_contacts(self, alert: CrisisAlert) -> None:
-        """Tell the user's trusted contacts that the user may need support: never what was said."""
-        contacts = read_user(self.db, alert.user_id, self.settings).trusted_contacts
+        """Tell the contacts who ACCEPTED this user's invitation that the user may need support: fixed
+        wording, never what was said, never text anyone typed; a push only to the token each contact
+        registered for their own account. Contacts that have not accepted are told nothing."""
+        from backend.store.contacts import accepted_contact_uids
+
         now = datetime.now(UTC)
         title = "Someone you support may need you"
         body = (
             "A person who listed you as a trusted contact may be going through a hard time. "
             "Please reach out to them. If you think they are in immediate danger, call emergency services."
         )
-        for index, contact in enumerate(contacts):
+        for contact_uid in accepted_contact_uids(self.db, alert.user_id):
             note = {
                 "type": "trusted_contact_alert",
                 "title": title,
                 "body": body,
                 "fromUserId": alert.user_id,
-                "contactName": contact.name,
-                "contactEmail": contact.email,
                 "createdAt": now,
                 "read": False,
                 "expiresAt": notification_expiry(now),
             }
-            note_id = f"{alert.id}-{index}"
-            if contact.uid:
-                target = (
-                    self.db.collection(USERS)
-                    .document(contact.uid)
-                    .collection(NOTIFICATIONS)
-                    .document(note_id)
-                )
-            else:
-                target = self.db.collection(CONTACT_OUTBOX).document(note_id)
+            note_id = f"{alert.id}-{hashlib.sha256(contact_uid.encode()).hexdigest()[:12]}"
+            contact_ref = self.db.collection(USERS).document(contact_uid)
             try:
-                target.create(note)
+                contact_ref.collection(NOTIFICATIONS).document(note_id).create(note)
             except Exception as exc:  # already notified (redelivery) or a transient failure: log, go on
                 logs.info("trusted contact not notified", userId=alert.user_id, errorType=type(exc).__name__)
                 continue
-            if contact.fcm_token:
-                self.outbound.push(token=contact.fcm_token, title=title, body=body)
+            token = (contact_ref.get(["fcmToken"]).to_dict() or {}).get("fcmToken")
+            if isinstance(token, str) and token:
+                self.outbound.push(token=token, title=title, body=body)
+
+
+def _event_id(event_type: str, message_id: str, data: dict[str, Any]) -> str:
+    return hashlib.sha256(f"{event_type}\n{message_id}\n{data.get('to', '')}".encode()).hexdigest()[:24]

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, Transaction
 
 
+ACTION_ATTEMPTS = 25
+
+
 @translate_errors
 class FirestoreSessionService(SessionService):
     def __init__(
@@ -245,7 +248,11 @@ class FirestoreSessionService(SessionService):
             change = decide(session, transaction, now)
             return session, self._write(transaction, session.user_id, change, idempotency, now)
 
-        before, after = cast("tuple[Session | None, Session]", run(self.db.transaction()))
+        # Messages read the session in their own transactions; a pause, end or cancel must not lose
+        # to a burst of them and leave the session as it was, so it retries far longer than they do.
+        before, after = cast(
+            "tuple[Session | None, Session]", run(self.db.transaction(max_attempts=ACTION_ATTEMPTS))
+        )
         cache.invalidate(session_id)  # the message path must see the new status at once
         return self._planned(before, after)
 

@@ -25,7 +25,7 @@ def assess(payload: dict[str, Any]) -> SafetyLevel | None:
     if window is None:
         logs.warning("assessment for a missing message", sessionId=session_id)
         return None
-    text, context = window
+    text, context, created = window
 
     settings = get_settings()
     if settings.openai_api_key:
@@ -38,5 +38,12 @@ def assess(payload: dict[str, Any]) -> SafetyLevel | None:
     gateway.record_assessment(
         session_id=session_id, message_id=message_id, level=level, signals=signals, source=source
     )
-    gateway.apply(session_id=session_id, level=level, signals=signals, message_id=message_id, source=source)
+    gateway.apply(
+        session_id=session_id,
+        level=level,
+        signals=signals,
+        message_id=message_id,
+        source=source,
+        message_created_at=created,  # a message from before an admin's clear cannot undo it
+    )
     return level
