@@ -34,6 +34,12 @@ def admin_api(req: flask.Request) -> flask.Response:
 
 
 @https_fn.on_request()
+def rooms_api(req: flask.Request) -> flask.Response:
+    """/api/v1/rooms, /api/v1/rooms/** (multi-party rooms, backend/api/rooms.py)"""
+    return dispatch(routes_for("rooms"), req)
+
+
+@https_fn.on_request()
 def safety_api(req: flask.Request) -> flask.Response:
     """/api/v1/safety/**"""
     return dispatch(routes_for("safety"), req)
@@ -115,6 +121,36 @@ def sessionMissed(req: Any) -> None:  # noqa: N802
     from backend.jobs import session_missed
 
     _timer(session_missed, req)
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=options.RetryConfig(max_attempts=3, min_backoff_seconds=1),
+    rate_limits=options.RateLimits(max_concurrent_dispatches=50),
+)
+def flushRoomStats(req: Any) -> None:  # noqa: N802
+    """Recompute a room's aggregates (lineCount, lastActivityAt), at most about once a second; idempotent."""
+    from backend.room_jobs import flush
+
+    data = req.data or {}
+    flush(str(data["roomId"]), not_before=float(data.get("notBefore") or 0) or None)
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=_TIMER_RETRY, rate_limits=options.RateLimits(max_concurrent_dispatches=200)
+)
+def roomTimer(req: Any) -> None:  # noqa: N802
+    """A room phase's end (advance, idempotent) or a dropped participant's grace end."""
+    from backend.room_jobs import room_timer
+
+    _timer(room_timer, req)
+
+
+@scheduler_fn.on_schedule(schedule="every 5 minutes")
+def sweep_idle_rooms(event: Any) -> None:
+    """End waiting and active rooms without activity for SESSIONS_ROOM_IDLE_TIMEOUT_SECONDS."""
+    from backend.room_jobs import sweep_idle_rooms as sweep
+
+    sweep()
 
 
 @scheduler_fn.on_schedule(schedule="every 5 minutes")

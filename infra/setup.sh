@@ -20,6 +20,8 @@ echo "== TTL policies: counters and idempotency records delete themselves (field
 for group in rateLimits idempotencyKeys; do
   gcloud firestore fields ttls update expiresAt --collection-group="$group" --enable-ttl --project "$PROJECT" --async
 done
+# Room presence documents (client-written) expire within a minute (field expireAt).
+gcloud firestore fields ttls update expireAt --collection-group=presence --enable-ttl --project "$PROJECT" --async
 
 echo "== deploy (predeploy bundles shared/ into functions/)"
 npx firebase deploy --project "$PROJECT" --only functions,firestore,hosting

@@ -237,6 +237,11 @@ class LineResponse(ApiModel):
     line: RoomLine
 
 
+class RoomListQuery(ApiModel):
+    status: RoomStatus = "active"
+    limit: int = Field(default=50, ge=1, le=200)
+
+
 class RoomListResponse(ApiModel):
     success: bool = True
     rooms: list[Room]

@@ -31,13 +31,14 @@ class InMemoryRoomStore(RoomStore):
         self.rooms[change.room.id] = change.room
         self.events.setdefault(change.room.id, []).extend(change.events)
 
-    def match(self, *, uid: str, decide: Callable[[Room | None, list[Room]], MatchOutcome]) -> MatchOutcome:
+    def match(
+        self, *, uid: str, format_id: str, decide: Callable[[Room | None, list[Room]], MatchOutcome]
+    ) -> MatchOutcome:
         with self._lock:
             current_id = self.membership.get(uid)
             current = self.rooms.get(current_id) if current_id else None
-            # The format is known only to `decide`; the lobby is keyed by format, so read them all.
-            waiting = [self.rooms[i] for ids in self.lobby.values() for i in ids if i in self.rooms]
-            outcome = decide(current, sorted(waiting, key=lambda r: r.created_at))
+            waiting = [self.rooms[i] for i in self.lobby.get(format_id, []) if i in self.rooms]
+            outcome = decide(current, waiting)
             if outcome.changed:
                 room = outcome.change.room
                 self._write(outcome.change)

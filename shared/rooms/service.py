@@ -51,9 +51,11 @@ def line_id_for(room_id: str, uid: str, client_line_id: str) -> str:
 
 class RoomStore(ABC):
     @abstractmethod
-    def match(self, *, uid: str, decide: Callable[[Room | None, list[Room]], MatchOutcome]) -> MatchOutcome:
-        """In one transaction: read the caller's live room and the lobby's waiting rooms, call `decide`,
-        write the outcome (room, events, lobby, membership)."""
+    def match(
+        self, *, uid: str, format_id: str, decide: Callable[[Room | None, list[Room]], MatchOutcome]
+    ) -> MatchOutcome:
+        """In one transaction: read the caller's live room and the format's lobby (its waiting rooms,
+        oldest first), call `decide`, write the outcome (room, events, lobby, membership)."""
 
     @abstractmethod
     def load(self, room_id: str) -> Room | None: ...
@@ -166,7 +168,7 @@ class RoomService:
                 time_scale=self.settings.phase_time_scale,
             )
 
-        outcome = self.store.match(uid=uid, decide=decide)
+        outcome = self.store.match(uid=uid, format_id=room_format.id, decide=decide)
         room = outcome.change.room
         if outcome.changed:
             self._after(room, outcome.change)

@@ -14,6 +14,15 @@ from shared.models.chat import ChatRequest
 from shared.models.credits import GrantCreditsRequest
 from shared.models.memory import MemorySearchQuery
 from shared.models.messages import ExportQuery, PostMessageRequest, TranscriptQuery
+from shared.models.rooms import (
+    ActivityLogQuery,
+    AdvancePhaseRequest,
+    InterruptRequest,
+    LeaveRequest,
+    MatchRequest,
+    PostLineRequest,
+    RoomListQuery,
+)
 from shared.models.safety import (
     AlertListQuery,
     NoteRequest,
@@ -58,6 +67,13 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     MemorySearchQuery: {"query": "exam stress"},
     ChatRequest: {"message": "hello", "avatar": "alex"},
     UserStateRequest: {"language": "en-US", "conversationContext": {"topic": "sleep"}},
+    MatchRequest: {"format": "dating-show"},
+    PostLineRequest: {"content": "hello", "clientLineId": "l-1"},
+    LeaveRequest: {"final": True},
+    AdvancePhaseRequest: {"fromPhase": "icebreaker"},
+    InterruptRequest: {"heardMs": 1200},
+    RoomListQuery: {"status": "active"},
+    ActivityLogQuery: {"since": "2030-01-02T15:00:00Z", "until": "2030-01-02T16:00:00Z"},
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.api import admin, chat, memory, messages, meta, safety, sessions, users
+from backend.api import admin, chat, memory, messages, meta, rooms, rooms_admin, safety, sessions, users
 from backend.http.routing import Route
 
 ROUTES: tuple[Route, ...] = (
@@ -13,6 +13,8 @@ ROUTES: tuple[Route, ...] = (
     *safety.ROUTES,
     *users.ROUTES,
     *admin.ROUTES,
+    *rooms.ROUTES,
+    *rooms_admin.ROUTES,
     *meta.ROUTES,
 )
 
