@@ -60,6 +60,9 @@ integration: export SESSIONS_REMINDER_LEADS_SECONDS ?= 6,0
 integration: export SESSIONS_MISSED_GRACE_SECONDS ?= 4
 integration: export SESSIONS_LOW_CREDIT_WARNING_MINUTES ?= 10
 integration: export SESSIONS_RECORD_PROMPTS ?= true
+# Room shows of seconds (phases at 2% of their configured length) and a 6 s rejoin grace.
+integration: export SESSIONS_ROOM_PHASE_TIME_SCALE ?= 0.02
+integration: export SESSIONS_ROOM_GRACE_SECONDS ?= 6
 integration: install
 	infra/local/emulators.sh exec "$(VENV)/bin/pytest -m emulator --junitxml=.local/junit-integration.xml"
 

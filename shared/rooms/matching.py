@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from shared.errors import Conflict
 from shared.models.rooms import Room, RoomFormat
 from shared.rooms.lifecycle import RoomChange, create_room, free_seats, join
 
@@ -54,3 +55,51 @@ def match(
         return MatchOutcome(change=change, created=False, waiting=still_open)
     change = create_room(room_id=new_room_id, room_format=room_format, uid=uid, now=now)
     return MatchOutcome(change=change, created=True, waiting=[change.room.id])
+
+
+def create(
+    *,
+    uid: str,
+    room_format: RoomFormat,
+    current: Room | None,
+    waiting: list[Room],
+    new_room_id: str,
+    now: datetime,
+) -> MatchOutcome:
+    """Open a new waiting room (seed 002's `create`), listed last in the lobby so matchers fill older
+    rooms first. Refused while the caller is in a live room."""
+    _not_in_a_live_room(uid, current)
+    change = create_room(room_id=new_room_id, room_format=room_format, uid=uid, now=now)
+    still_open = [r.id for r in waiting if r.status == "waiting" and free_seats(r) > 0]
+    return MatchOutcome(change=change, created=True, waiting=[*still_open, change.room.id])
+
+
+def join_room(
+    *,
+    uid: str,
+    room_id: str,
+    room_format: RoomFormat,
+    current: Room | None,
+    waiting: list[Room],
+    now: datetime,
+    time_scale: float,
+) -> MatchOutcome:
+    """Take a seat in a named waiting room (seed 002's `join`)."""
+    if current is not None and current.id == room_id and uid in current.member_ids:
+        return MatchOutcome(
+            change=RoomChange(room=current), created=False, waiting=[r.id for r in waiting], changed=False
+        )
+    _not_in_a_live_room(uid, current)
+    target = next((r for r in waiting if r.id == room_id), None)
+    if target is None:
+        raise Conflict("That room is not waiting for participants.", details={"roomId": room_id})
+    change = join(target, uid=uid, room_format=room_format, now=now, time_scale=time_scale)
+    still_open = [r.id for r in waiting if r.status == "waiting" and free_seats(r) > 0 and r.id != room_id]
+    if change.room.status == "waiting":
+        still_open.insert(0, room_id)
+    return MatchOutcome(change=change, created=False, waiting=still_open)
+
+
+def _not_in_a_live_room(uid: str, current: Room | None) -> None:
+    if current is not None and current.status != "ended" and uid in current.member_ids:
+        raise Conflict("You are already in a live room.", details={"roomId": current.id})

@@ -176,6 +176,54 @@ class RoomService:
         assert role is not None  # the caller is a member of the room it matched into
         return room, role
 
+    def create(self, *, uid: str, format_id: str) -> tuple[Room, str]:
+        """Open a waiting room (seed 002's interactive `create`); others join it by id or by matching."""
+        from shared.rooms.matching import create
+
+        room_format = find_format(self.formats(), format_id)
+        new_room_id = self.new_id()
+        outcome = self.store.match(
+            uid=uid,
+            format_id=room_format.id,
+            decide=lambda current, waiting: create(
+                uid=uid,
+                room_format=room_format,
+                current=current,
+                waiting=waiting,
+                new_room_id=new_room_id,
+                now=self.clock(),
+            ),
+        )
+        self._after(outcome.change.room, outcome.change)
+        return outcome.change.room, "A"
+
+    def join(self, *, uid: str, room_id: str) -> tuple[Room, str]:
+        """Take a seat in the named waiting room (seed 002's interactive `join`)."""
+        from shared.rooms.matching import join_room
+
+        room = self.store.load(room_id)
+        if room is None:
+            raise NotFound("Room not found.")
+        room_format = self.format_of(room)
+        outcome = self.store.match(
+            uid=uid,
+            format_id=room_format.id,
+            decide=lambda current, waiting: join_room(
+                uid=uid,
+                room_id=room_id,
+                room_format=room_format,
+                current=current,
+                waiting=waiting,
+                now=self.clock(),
+                time_scale=self.settings.phase_time_scale,
+            ),
+        )
+        if outcome.changed:
+            self._after(outcome.change.room, outcome.change)
+        role = outcome.change.room.role_of(uid)
+        assert role is not None
+        return outcome.change.room, role
+
     def _change(self, room_id: str, apply: Callable[[Room], RoomChange | None]) -> Room:
         captured: list[RoomChange] = []
 

@@ -355,3 +355,16 @@ def test_activity_log_lists_lines_and_system_events_in_order() -> None:
     assert [r[3] for r in parsed[1:] if r[2] == "A"] == ["'=SUM(A1) hello"]
     assert parsed[-1][3] == "room ended (ended_by_admin)"
     assert [r[0] for r in parsed[1:]] == sorted(r[0] for r in parsed[1:])
+
+
+def test_create_then_join_by_id_and_nobody_creates_while_in_a_live_room() -> None:
+    svc, store, _ = service(FakeClock())
+    room, role = svc.create(uid="host-a", format_id=DEFAULT_FORMAT)
+    assert role == "A" and room.status == "waiting"
+    with pytest.raises(Conflict):
+        svc.create(uid="host-a", format_id=DEFAULT_FORMAT)
+    joined, role_b = svc.join(uid="guest-b", room_id=room.id)
+    assert role_b == "B" and joined.status == "active"
+    with pytest.raises(Conflict):
+        svc.join(uid="late-c", room_id=room.id)
+    assert store.lobby[DEFAULT_FORMAT] == []

@@ -20,6 +20,7 @@ from shared.models.rooms import (
     PostLineResponse,
     RoomFormatsResponse,
     RoomResponse,
+    RoomTranscriptResponse,
 )
 from shared.rooms.config import DEFAULT_FORMAT
 
@@ -47,6 +48,13 @@ def _respond(call: Call, room_id: str) -> RoomResponse:
 
 def get_one(call: Call) -> RoomResponse:
     return _respond(call, call.params["roomId"])
+
+
+def transcript(call: Call) -> RoomTranscriptResponse:
+    from backend.room_jobs import room_store
+
+    room = room_service().get(uid=call.uid, room_id=call.params["roomId"])
+    return RoomTranscriptResponse(room_id=room.id, lines=room_store().all_lines(room.id))
 
 
 def post_line(call: Call) -> PostLineResponse:
@@ -107,6 +115,15 @@ ROUTES: tuple[Route, ...] = (
         errors=(Conflict,),
     ),
     Route("GET", ROOM, get_one, "One room (members only)", GROUP, RoomResponse, errors=(NotFound,)),
+    Route(
+        "GET",
+        f"{ROOM}/transcript",
+        transcript,
+        "The room's lines in order (members only)",
+        GROUP,
+        RoomTranscriptResponse,
+        errors=(NotFound,),
+    ),
     Route(
         "POST",
         f"{ROOM}/lines",
