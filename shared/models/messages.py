@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from shared.models.base import ApiModel
+from shared.models.voice import InterruptionRecord
 
 MAX_CONTENT_LENGTH = 4000
 Speaker = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
@@ -71,6 +72,8 @@ class Message(ApiModel):
     response_time_ms: float | None = None
     failure_reason: str | None = None
     safety: MessageSafety | None = None
+    # A barge-in on an AI message: what the listener heard (the content stays whole).
+    interruption: InterruptionRecord | None = None
 
 
 class PostMessageResponse(ApiModel):

@@ -16,6 +16,9 @@ from pydantic import Field, StringConstraints, model_validator
 from shared.models.base import ApiModel
 from shared.models.messages import MessageSafety
 from shared.models.safety import CrisisResources
+from shared.models.voice import InterruptionRecord, InterruptRequest
+
+__all__ = ["InterruptRequest", "InterruptionRecord"]  # re-exported: room bodies use them
 
 AGENT_ROLE = "AGENT"
 SYSTEM_SPEAKER = "SYSTEM"
@@ -131,12 +134,6 @@ class Room(ApiModel):
         return found.role if found is not None and found.state != "left" else None
 
 
-class InterruptionRecord(ApiModel):
-    heard_ms: int | None = Field(default=None, ge=0, le=3_600_000)
-    heard_text: str | None = None
-    at: datetime
-
-
 class RoomLine(ApiModel):
     """`rooms/{roomId}/lines/{lineId}`: a participant's ASR line, a host reply, or a system line."""
 
@@ -219,17 +216,6 @@ class AdvancePhaseRequest(ApiModel):
 
 class LeaveRequest(ApiModel):
     final: bool = Field(default=False, description="leave for good now, without the grace period")
-
-
-class InterruptRequest(ApiModel):
-    heard_ms: int | None = Field(default=None, ge=0, le=3_600_000)
-    heard_text: Annotated[str, StringConstraints(max_length=MAX_LINE_LENGTH)] | None = None
-
-    @model_validator(mode="after")
-    def _one_of(self) -> InterruptRequest:
-        if (self.heard_ms is None) == (self.heard_text is None):
-            raise ValueError("send exactly one of heardMs or heardText")
-        return self
 
 
 class LineResponse(ApiModel):

@@ -19,12 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared.conversation.interruptions import heard_text, spoken
 from shared.conversation.provider import AiProvider, ChatTurn, ReplyRequest
 from shared.conversation.turns import check_reply
 from shared.models.rooms import (
     AGENT_ROLE,
     SYSTEM_SPEAKER,
-    InterruptionRecord,
     PhaseConfig,
     Room,
     RoomFormat,
@@ -41,8 +41,6 @@ SPICINESS = (
     "Be playful and a little bold, never crude or embarrassing.",
     "Be daring and flirtatious in your questions, but never explicit, crude or pushy.",
 )
-# Speaking rate used to turn `heardMs` into the words a listener heard (about 150 words a minute).
-CHARS_PER_SECOND = 15.0
 _MOVE_ON = re.compile(r"\b(?:next (?:question|phase|round|part)|move on|moving on|skip ahead)\b", re.I)
 
 
@@ -65,23 +63,8 @@ def trigger_for(text: str, room: Room) -> Trigger | None:
     return Trigger.MOVE_ON if _MOVE_ON.search(text) else Trigger.ADDRESSED
 
 
-def heard_text(content: str, record: InterruptionRecord) -> str:
-    """What the listener heard of an interrupted host line: the reported text, or the share of the
-    line spoken within `heardMs` at CHARS_PER_SECOND, cut back to a word boundary."""
-    if record.heard_text is not None:
-        return record.heard_text[: len(content)]
-    chars = int((record.heard_ms or 0) / 1000 * CHARS_PER_SECOND)
-    if chars >= len(content):
-        return content
-    cut = content[:chars]
-    space = cut.rfind(" ")
-    return cut[:space] if space > 0 else cut
-
-
 def _spoken(line: RoomLine) -> str:
-    if line.interruption is None:
-        return line.content
-    return heard_text(line.content, line.interruption) + " [interrupted]"
+    return spoken(line.content, line.interruption)
 
 
 @dataclass(frozen=True)

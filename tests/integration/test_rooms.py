@@ -16,13 +16,15 @@ from functools import partial
 from typing import Any
 
 import pytest
+import requests
 
-from tests.support.emulator import Api, TestUser, firestore_db, new_user
+from tests.support.emulator import API_BASE, Api, TestUser, firestore_db, new_user
 from tests.support.rooms import Recorder, match, post_line, rest_get, user_firestore, wait_for
 
 pytestmark = pytest.mark.emulator
 
 GRACE = float(os.environ.get("SESSIONS_ROOM_GRACE_SECONDS", "60"))
+RACE_TIMEOUT = 180
 CRISIS_LINE = "I bought the pills and I am going to take all of them tonight to end my life"
 
 
@@ -124,10 +126,20 @@ def test_two_person_show_from_match_to_end(admin: TestUser) -> None:
     )
 
 
+def race(users: list[TestUser], body: dict[str, Any]) -> list[requests.Response]:
+    """Everyone at once. The functions emulator may queue concurrent requests, so the deadline is
+    generous: this checks who ends up where, not how fast."""
+
+    def one(user: TestUser) -> requests.Response:
+        return requests.post(f"{API_BASE}/rooms/match", json=body, headers=user.headers, timeout=RACE_TIMEOUT)
+
+    with ThreadPoolExecutor(max_workers=len(users)) as pool:
+        return list(pool.map(one, users))
+
+
 def test_racing_matchers_fill_rooms_exactly() -> None:
     users = [new_user(prefix="racer") for _ in range(20)]
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        answers = list(pool.map(lambda u: Api(u).post("/rooms/match", json={"format": "dating-show"}), users))
+    answers = race(users, {"format": "dating-show"})
     assert [r.status_code for r in answers] == [200] * 20, [r.text for r in answers if r.status_code != 200]
     rooms = {r.json()["room"]["id"] for r in answers}
     seated: dict[str, list[str]] = {}
@@ -150,8 +162,7 @@ def test_racing_matchers_fill_rooms_exactly() -> None:
 
 def test_matching_twice_at_once_gives_one_room() -> None:
     user = new_user(prefix="twice")
-    with ThreadPoolExecutor(max_workers=5) as pool:
-        answers = list(pool.map(lambda _: Api(user).post("/rooms/match", json={}), range(5)))
+    answers = race([user] * 5, {})
     assert {r.status_code for r in answers} == {200}
     assert len({r.json()["room"]["id"] for r in answers}) == 1
     Api(user).post(f"/rooms/{answers[0].json()['room']['id']}/leave", json={"final": True})

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from pydantic import ValidationError
 
+from shared.conversation.interruptions import heard_text
 from shared.errors import Conflict, InvalidStateTransition, NotFound, ValidationFailed
 from shared.models.rooms import (
     AGENT_ROLE,
@@ -22,7 +23,7 @@ from shared.models.rooms import (
 from shared.rooms import lifecycle
 from shared.rooms.activity_log import csv_chunks, ordered, rows_for
 from shared.rooms.config import DEFAULT_FORMAT, FORMATS_FILE, RoomSettings, find_format, load_formats
-from shared.rooms.host import HOLD_LINE, Trigger, addressed, heard_text, host_request, trigger_for
+from shared.rooms.host import HOLD_LINE, Trigger, addressed, host_request, trigger_for
 from shared.rooms.memory import InMemoryRoomStore
 from shared.rooms.service import RoomService
 from tests.support.fakes import FakeClock, ScriptedProvider

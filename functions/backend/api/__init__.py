@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from backend.api import admin, chat, memory, messages, meta, rooms, rooms_admin, safety, sessions, users
+from backend.api import (
+    admin,
+    chat,
+    memory,
+    messages,
+    meta,
+    rooms,
+    rooms_admin,
+    safety,
+    sessions,
+    users,
+    voice,
+)
 from backend.http.routing import Route
 
 ROUTES: tuple[Route, ...] = (
     *sessions.ROUTES,
     *messages.ROUTES,
+    *voice.ROUTES,
     *memory.ROUTES,
     *chat.ROUTES,
     *safety.ROUTES,

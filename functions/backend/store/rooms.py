@@ -51,8 +51,10 @@ class FirestoreRoomStore(RoomStore):
     def _write(self, transaction: Transaction, change: RoomChange) -> None:
         ref = self.room_ref(change.room.id)
         transaction.set(ref, to_document(change.room, exclude={"id"}))
-        for event in change.events:
-            transaction.set(ref.collection(ROOM_EVENTS).document(), to_document(event))
+        for index, event in enumerate(change.events):
+            transaction.set(
+                ref.collection(ROOM_EVENTS).document(event_id(event.at, index)), to_document(event)
+            )
 
     def match(
         self, *, uid: str, format_id: str, decide: Callable[[Room | None, list[Room]], MatchOutcome]
@@ -197,6 +199,7 @@ class FirestoreRoomStore(RoomStore):
             .where(filter=FieldFilter("at", ">=", since))
             .where(filter=FieldFilter("at", "<", until))
             .order_by("at")
+            .order_by("__name__")
         )
         return (from_document(RoomEvent, d.to_dict()) for d in query.stream())
 
@@ -236,6 +239,14 @@ class FirestoreRoomStore(RoomStore):
             .get()
         )
         return [_room(d) for d in docs]
+
+
+def event_id(at: datetime, index: int) -> str:
+    """Sortable: events of one change share `at`, and listeners (and the activity log) order ties by
+    document id, so the id keeps a change's events in the order they happened."""
+    import uuid
+
+    return f"{int(at.timestamp() * 1_000_000):017d}-{index:02d}-{uuid.uuid4().hex[:8]}"
 
 
 def _room(snapshot: Any) -> Room:
