@@ -10,9 +10,10 @@ format contend on the lobby document, so rooms fill exactly and nobody ends up i
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from backend.store.documents import from_document, to_document
 from shared.clock import utcnow
@@ -29,6 +30,8 @@ from shared.safety.resources import crisis_reply
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, Transaction
 
+T = TypeVar("T")
+
 ROOMS = "rooms"
 LINES = "lines"
 ROOM_EVENTS = "events"
@@ -37,8 +40,12 @@ LOBBIES = "roomLobbies"
 MEMBERS = "roomMembers"
 CRISIS_ALERTS = "crisisAlerts"
 LOBBY_READ = 10
-# Racing matchers retry on contention; 20 at once need more than the client library's default 5.
-MATCH_ATTEMPTS = 40
+# Racing matchers contend on the lobby document: each attempt is one transaction, and a lost attempt
+# waits a random, growing delay before the next (the client library retries at once, which under
+# 20 concurrent matchers livelocks on the emulator's lock manager).
+MATCH_ATTEMPTS = 30
+BACKOFF_BASE_S = 0.05
+BACKOFF_CAP_S = 1.0
 
 
 class FirestoreRoomStore(RoomStore):
@@ -81,7 +88,12 @@ class FirestoreRoomStore(RoomStore):
                 transaction.set(member_ref, {"roomId": outcome.change.room.id, "updatedAt": utcnow()})
             return outcome
 
-        result: MatchOutcome = run(self.db.transaction(max_attempts=MATCH_ATTEMPTS))
+        # One matching transaction per format at a time in this instance: concurrent requests of one
+        # instance would only contend on the lobby document (the emulator's lock manager, and
+        # production's, turn that into lock timeouts and retries); across instances the transaction
+        # (with backoff) still decides.
+        with _lobby_lock(format_id):
+            result: MatchOutcome = with_backoff(lambda: run(self.db.transaction(max_attempts=1)))
         return result
 
     def load(self, room_id: str) -> Room | None:
@@ -105,7 +117,7 @@ class FirestoreRoomStore(RoomStore):
             self._write(transaction, change)
             return change.room, True
 
-        result: tuple[Room, bool] = run(self.db.transaction(max_attempts=MATCH_ATTEMPTS))
+        result: tuple[Room, bool] = with_backoff(lambda: run(self.db.transaction(max_attempts=1)))
         return result
 
     def lines(self, room_id: str) -> Any:
@@ -239,6 +251,34 @@ class FirestoreRoomStore(RoomStore):
             .get()
         )
         return [_room(d) for d in docs]
+
+
+_lobby_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lobby_lock(format_id: str) -> threading.Lock:
+    with _locks_guard:
+        return _lobby_locks.setdefault(format_id, threading.Lock())
+
+
+def with_backoff(attempt: Callable[[], T]) -> T:
+    """Run a one-attempt transaction until it commits, with full-jitter exponential backoff."""
+    import random
+    import time
+
+    from google.api_core.exceptions import Aborted
+
+    for tries in range(MATCH_ATTEMPTS):
+        try:
+            return attempt()
+        except (Aborted, ValueError) as exc:
+            if isinstance(exc, ValueError) and not str(exc).startswith("Failed to commit transaction"):
+                raise
+            if tries == MATCH_ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2**tries)))  # noqa: S311
+    raise AssertionError("unreachable")
 
 
 def event_id(at: datetime, index: int) -> str:
