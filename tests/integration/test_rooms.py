@@ -25,6 +25,7 @@ pytestmark = pytest.mark.emulator
 
 GRACE = float(os.environ.get("SESSIONS_ROOM_GRACE_SECONDS", "60"))
 RACE_TIMEOUT = 180
+RACE_TRIES = 4
 CRISIS_LINE = "I bought the pills and I am going to take all of them tonight to end my life"
 
 
@@ -131,7 +132,15 @@ def race(users: list[TestUser], body: dict[str, Any]) -> list[requests.Response]
     generous: this checks who ends up where, not how fast."""
 
     def one(user: TestUser) -> requests.Response:
-        return requests.post(f"{API_BASE}/rooms/match", json=body, headers=user.headers, timeout=RACE_TIMEOUT)
+        # A client retries a 409 (the transaction lost to concurrent matchers) or a gateway timeout;
+        # matching again is idempotent (it answers the room the user is already in).
+        for _ in range(RACE_TRIES):
+            response = requests.post(
+                f"{API_BASE}/rooms/match", json=body, headers=user.headers, timeout=RACE_TIMEOUT
+            )
+            if response.status_code not in (409, 500, 502, 503, 504):
+                break
+        return response
 
     with ThreadPoolExecutor(max_workers=len(users)) as pool:
         return list(pool.map(one, users))
