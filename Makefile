@@ -72,6 +72,9 @@ integration: export SESSIONS_RECORD_PROMPTS ?= true
 # Every Firestore query the functions run is recorded (shapes only) and kept in infra/queries.recorded.jsonl,
 # which deploy-check proves against firestore.indexes.json (the emulators never enforce indexes).
 integration: export SESSIONS_RECORD_QUERIES = $(CURDIR)/.local/queries.jsonl
+# Room shows of seconds (phases at 2% of their configured length) and a 6 s rejoin grace.
+integration: export SESSIONS_ROOM_PHASE_TIME_SCALE ?= 0.02
+integration: export SESSIONS_ROOM_GRACE_SECONDS ?= 6
 integration: install
 	@mkdir -p .local && rm -f .local/queries.jsonl
 	infra/local/emulators.sh exec "$(VENV)/bin/pytest -m emulator --junitxml=.local/junit-integration.xml"

@@ -54,10 +54,16 @@ def users_api(req: flask.Request) -> flask.Response:
     return dispatch(routes_for("users"), req)
 
 
-@https_fn.on_request(service_account=_account("admin-api"))
+@https_fn.on_request(secrets=OPENAI, service_account=_account("admin-api"))
 def admin_api(req: flask.Request) -> flask.Response:
     """/api/v1/admin/**"""
     return dispatch(routes_for("admin"), req)
+
+
+@https_fn.on_request(secrets=OPENAI, service_account=_account("rooms-api"))
+def rooms_api(req: flask.Request) -> flask.Response:
+    """/api/v1/rooms, /api/v1/rooms/** (multi-party rooms, backend/api/rooms.py)"""
+    return dispatch(routes_for("rooms"), req)
 
 
 @https_fn.on_request(service_account=_account("safety-api"))
@@ -153,7 +159,41 @@ def sessionMissed(req: TaskRequest) -> None:  # noqa: N802
     _timer(session_missed, req)
 
 
+@tasks_fn.on_task_dispatched(
+    retry_config=options.RetryConfig(max_attempts=3, min_backoff_seconds=1),
+    rate_limits=options.RateLimits(max_concurrent_dispatches=50),
+    service_account=_account("room-tasks"),
+)
+def flushRoomStats(req: TaskRequest) -> None:  # noqa: N802
+    """Recompute a room's aggregates (lineCount, lastActivityAt), at most about once a second; idempotent."""
+    from backend.triggers.room_stats import flush
+
+    data = req.data or {}
+    flush(str(data["roomId"]), not_before=float(data.get("notBefore") or 0) or None)
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=_TIMER_RETRY,
+    rate_limits=options.RateLimits(max_concurrent_dispatches=200),
+    secrets=OPENAI,
+    service_account=_account("room-tasks"),
+)
+def roomTimer(req: TaskRequest) -> None:  # noqa: N802
+    """A room phase's end (advance, idempotent) or a dropped participant's grace end."""
+    from backend.triggers.rooms import room_timer
+
+    _timer(room_timer, req)
+
+
 # -- Schedules (Cloud Scheduler) -------------------------------------------------------------------
+
+
+@scheduler_fn.on_schedule(schedule="every 5 minutes", secrets=OPENAI, service_account=_account("room-jobs"))
+def sweep_idle_rooms(event: scheduler_fn.ScheduledEvent) -> None:
+    """End waiting and active rooms without activity for SESSIONS_ROOM_IDLE_TIMEOUT_SECONDS."""
+    from backend.triggers.rooms import sweep_idle_rooms as sweep
+
+    sweep()
 
 
 @scheduler_fn.on_schedule(schedule="every 5 minutes", service_account=_account("session-jobs"))

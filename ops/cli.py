@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from ops.retention import purge_transcripts
+from ops.rooms import room_app
 from ops.seed import seed_demo
 from ops.sessions import list_sessions
 from ops.users import grant_admin, grant_credits, revoke_admin
@@ -26,3 +27,4 @@ app.command("grant-credits")(grant_credits)
 app.command("list-sessions")(list_sessions)
 app.command("seed-demo")(seed_demo)
 app.command("purge-transcripts")(purge_transcripts)
+app.add_typer(room_app, name="room")

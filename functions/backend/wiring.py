@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from google.cloud.firestore import Client
 
     from backend.cloud.events import CloudSessionEvents
+    from backend.cloud.room_timers import CloudTasksRoomTimers
     from backend.cloud.safety_outbound import CloudSafetyOutbound
     from backend.cloud.timers import CloudTasksTimers
     from backend.store.accounts import FirestoreAccounts
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from backend.store.forgetting import FirestoreForgetting
     from backend.store.messages import FirestoreMessageStore
     from backend.store.recall import FirestoreMemoryRecall, FirestoreMemorySearch
+    from backend.store.rooms import FirestoreRoomStore
     from backend.store.safety import FirestoreSafetyGateway
     from shared.anonymous_limit import AnonymousLimiter
     from shared.conversation.provider import AiProvider
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from shared.memory.embedding import Embedder
     from shared.memory.summarize import Summarizer
     from shared.ratelimit import LeasedRateLimiter
+    from shared.rooms.service import RoomService
     from shared.sessions.ports import SessionService
 
 
@@ -195,4 +198,43 @@ def anonymous_limiter() -> AnonymousLimiter:
         per_address=settings.anonymous_rate_limit_per_minute,
         total=settings.anonymous_total_per_minute,
         clock=time.time,
+    )
+
+
+@lru_cache(maxsize=1)
+def room_timers() -> CloudTasksRoomTimers:
+    from backend.cloud.room_timers import CloudTasksRoomTimers
+
+    return CloudTasksRoomTimers()
+
+
+@lru_cache(maxsize=1)
+def room_store() -> FirestoreRoomStore:
+    from backend.cloud.room_timers import request_flush
+    from backend.store.rooms import FirestoreRoomStore
+
+    return FirestoreRoomStore(db=db(), on_lines=request_flush)
+
+
+@lru_cache(maxsize=1)
+def room_service() -> RoomService:
+    import time
+    import uuid
+
+    from shared.clock import utcnow
+    from shared.rooms.config import room_settings
+    from shared.rooms.service import RoomService
+
+    settings = get_settings()
+    return RoomService(
+        store=room_store(),
+        provider=ai_provider(),
+        settings=room_settings(),
+        clock=utcnow,
+        monotonic=time.monotonic,
+        new_id=lambda: uuid.uuid4().hex[:20],
+        timers=room_timers(),
+        stream_interval_s=settings.stream_update_interval_ms / 1000,
+        ai_timeout_s=settings.ai_timeout_seconds,
+        default_locale=settings.default_locale,
     )

@@ -29,11 +29,12 @@ _RENDER = """
 import json, sys
 sys.path.insert(0, ".")
 from firebase_functions.private.serving import functions_as_yaml, get_functions
-from backend.api import routes_for
+from backend.api import ROUTES
 functions = get_functions()
 groups = {}
-for group in ("sessions", "users", "admin", "safety", "meta"):
-    groups[group] = sorted({route.handler.__module__ for route in routes_for(group)})
+for route in ROUTES:
+    groups.setdefault(route.group, set()).add(route.handler.__module__)
+groups = {group: sorted(modules) for group, modules in groups.items()}
 import yaml
 print(json.dumps({"manifest": yaml.safe_load(functions_as_yaml(functions)), "groups": groups}))
 """

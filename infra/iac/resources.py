@@ -91,13 +91,17 @@ _WITH_PUSH = (*_SERVING, FCM)
 FUNCTIONS: tuple[Function, ...] = (
     Function("sessions_api", "sessions-api", _WITH_PUSH, "http"),
     Function("users_api", "users-api", _SERVING, "http"),
-    Function("admin_api", "admin-api", (DATASTORE, *_TASKS, PUBLISHER, AUTH_VIEWER), "http"),
+    Function("admin_api", "admin-api", (DATASTORE, *_TASKS, PUBLISHER, SECRETS, AUTH_VIEWER), "http"),
+    Function("rooms_api", "rooms-api", (DATASTORE, *_TASKS, SECRETS), "http"),
     Function("safety_api", "safety-api", (DATASTORE, *_TASKS, PUBLISHER, FCM), "http"),
     Function("meta_api", "meta-api", _WITH_PUSH, "http"),
     Function("flushSessionStats", "stats-tasks", (DATASTORE,), "task"),
     Function("sessionTimer", "session-tasks", (DATASTORE, *_TASKS, PUBLISHER, FCM), "task"),
     Function("sessionReminder", "session-tasks", (DATASTORE, *_TASKS, PUBLISHER, FCM), "task"),
     Function("sessionMissed", "session-tasks", (DATASTORE, *_TASKS, PUBLISHER, FCM), "task"),
+    Function("flushRoomStats", "room-tasks", (DATASTORE, *_TASKS), "task"),
+    Function("roomTimer", "room-tasks", (DATASTORE, *_TASKS, SECRETS), "task"),
+    Function("sweep_idle_rooms", "room-jobs", (DATASTORE, *_TASKS, SECRETS), "schedule"),
     Function("sweep_idle_sessions", "session-jobs", (DATASTORE, *_TASKS, PUBLISHER), "schedule"),
     Function("purge_old_transcripts", "upkeep-jobs", (DATASTORE, INVOKER), "schedule"),
     Function("watch_crisis_alerts", "upkeep-jobs", (DATASTORE, INVOKER), "schedule"),
@@ -125,6 +129,7 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob(
         "sweep_idle_sessions", "every 5 minutes", "end idle live sessions; republish stuck memories"
     ),
+    ScheduledJob("sweep_idle_rooms", "every 5 minutes", "end rooms without activity"),
     ScheduledJob("purge_old_transcripts", "every day 03:00", "transcript retention"),
     ScheduledJob("watch_crisis_alerts", "every 1 minutes", "log crisis alerts unacknowledged for 5 minutes"),
     ScheduledJob(

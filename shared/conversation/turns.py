@@ -17,6 +17,7 @@ from datetime import datetime
 
 from shared.avatars import load_avatars, resolve_avatar
 from shared.conversation.generation import claimable, lease_seconds
+from shared.conversation.interruptions import heard_text, interruption_note, spoken
 from shared.conversation.personas import persona_prompt
 from shared.conversation.provider import AiProvider, ChatTurn, ReplyRequest
 from shared.errors import Conflict, InvalidStateTransition, NotFound
@@ -31,6 +32,7 @@ from shared.safety.screen import screen_message, screen_reply
 from shared.sessions.statuses import SessionStatus
 from shared.settings import Settings
 
+INTERRUPTIONS_IN_PROMPT = 3
 FALLBACK_REPLY = (
     "I'm sorry, I'm having trouble answering right now. Could you give me a moment and say that again?"
 )
@@ -242,13 +244,17 @@ class ConversationService:
         """Bounded context: the persona, the rolling summary of older turns, what was recalled from
         earlier sessions, and the last `context_messages` messages (never the whole history)."""
         avatar = resolve_avatar(load_avatars(self.settings.avatars_file), session.avatar)
+        window = recent[-self.settings.context_messages :]
         history = [
-            ChatTurn("assistant" if m.speaker == AI_SPEAKER else "user", m.content)
-            for m in recent[-self.settings.context_messages :]
+            ChatTurn("assistant" if m.speaker == AI_SPEAKER else "user", spoken(m.content, m.interruption))
+            for m in window
             if m.status != "failed"
         ]
+        # The model sees only what was heard of an interrupted reply, and the last few interruptions.
+        heard = [heard_text(m.content, m.interruption) for m in recent if m.interruption is not None]
+        note = interruption_note(heard[-INTERRUPTIONS_IN_PROMPT:])
         return ReplyRequest(
-            persona_prompt=persona_prompt(avatar),
+            persona_prompt=persona_prompt(avatar) + (f"\n\n{note}" if note else ""),
             avatar_name=avatar.name,
             history=history,
             summary=session.rolling_summary,

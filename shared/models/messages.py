@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 
 from shared.models.base import ApiModel
 from shared.models.ids import DocumentId
+from shared.models.voice import InterruptionRecord
 
 MAX_CONTENT_LENGTH = 4000
 Speaker = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
@@ -79,6 +80,8 @@ class Message(ApiModel):
         default=None,
         description="When the generation of this message's reply was last claimed (retries wait for it).",
     )
+    # A barge-in on an AI message: what the listener heard (the content stays whole).
+    interruption: InterruptionRecord | None = None
 
 
 class PostMessageResponse(ApiModel):

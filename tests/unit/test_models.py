@@ -16,6 +16,15 @@ from shared.models.contacts import TrustedContactsInput
 from shared.models.credits import GrantCreditsRequest
 from shared.models.memory import MemorySearchQuery
 from shared.models.messages import ExportQuery, PostMessageRequest, TranscriptQuery
+from shared.models.rooms import (
+    ActivityLogQuery,
+    AdvancePhaseRequest,
+    InterruptRequest,
+    LeaveRequest,
+    MatchRequest,
+    PostLineRequest,
+    RoomListQuery,
+)
 from shared.models.safety import (
     AlertListQuery,
     NoteRequest,
@@ -61,6 +70,13 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     UserStateRequest: {"language": "en-US", "conversationContext": {"topic": "sleep"}},
     AnalyticsRangeQuery: {"from": "2030-01-01", "to": "2030-01-31"},
     RollupRequest: {"from": "2030-01-01", "to": "2030-01-01"},
+    MatchRequest: {"format": "dating-show"},
+    PostLineRequest: {"content": "hello", "clientLineId": "l-1"},
+    LeaveRequest: {"final": True},
+    AdvancePhaseRequest: {"fromPhase": "icebreaker"},
+    InterruptRequest: {"heardMs": 1200},
+    RoomListQuery: {"status": "active"},
+    ActivityLogQuery: {"since": "2030-01-02T15:00:00Z", "until": "2030-01-02T16:00:00Z"},
 }
 
 

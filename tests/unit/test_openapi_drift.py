@@ -44,6 +44,10 @@ UNEXPRESSIBLE = {
         for model in ("RollupRequest", "AnalyticsRangeQuery")
         for field in ("from", "to")
     },
+    ("ActivityLogQuery", "since"): "a rule across two fields: `until` after `since`",
+    ("ActivityLogQuery", "until"): "a rule across two fields: `until` after `since`",
+    ("InterruptRequest", "heardMs"): "exactly one of heardMs and heardText",
+    ("InterruptRequest", "heardText"): "exactly one of heardMs and heardText",
 }
 
 

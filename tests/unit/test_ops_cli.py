@@ -84,3 +84,31 @@ def test_grant_credits_validates_before_touching_storage(delta: int, reason: str
         grant_credits(
             db=cast(Any, None), user_id="u", delta=delta, reason=reason, actor="test", settings=Settings()
         )
+
+
+def test_room_commands_are_listed_and_the_shell_refuses_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    from ops.rooms import RoomShell
+
+    result = runner.invoke(app, ["room", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for command in (
+        "list",
+        "show",
+        "transcript",
+        "create",
+        "join",
+        "phase",
+        "summary",
+        "end",
+        "log",
+        "shell",
+        "demo",
+    ):
+        assert command in result.stdout
+    shell = RoomShell()
+    shell.onecmd("join only-one-argument")
+    shell.onecmd("phase")
+    printed = capsys.readouterr().out
+    assert "usage: join ROOM_ID EMAIL" in printed and "usage: phase ROOM_ID" in printed
+    assert shell.onecmd("quit") is True
+    assert runner.invoke(app, ["room", "list", "--status", "bogus"]).exit_code == 1

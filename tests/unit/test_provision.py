@@ -100,7 +100,8 @@ def test_scheduled_jobs_are_listed(plan: str) -> None:
     for job in resources.SCHEDULED_JOBS:
         assert f"{job.function} {job.schedule}" in plan
     assert {j.function for j in resources.SCHEDULED_JOBS} == {
-        "sweep_idle_sessions", "purge_old_transcripts", "watch_crisis_alerts", "rollup_daily_analytics"
+        "sweep_idle_sessions", "purge_old_transcripts", "watch_crisis_alerts", "rollup_daily_analytics",
+        "sweep_idle_rooms",
     }  # fmt: skip
 
 

@@ -12,9 +12,12 @@ from backend.api import (
     memory_control,
     messages,
     meta,
+    rooms,
+    rooms_admin,
     safety,
     sessions,
     users,
+    voice,
 )
 from backend.http.routing import API_PREFIX, Call, Response, Route
 
@@ -28,6 +31,7 @@ def openapi(call: Call) -> Response:
 ROUTES: tuple[Route, ...] = (
     *sessions.ROUTES,
     *messages.ROUTES,
+    *voice.ROUTES,
     *memory.ROUTES,
     *memory_control.ROUTES,
     *chat.ROUTES,
@@ -36,6 +40,8 @@ ROUTES: tuple[Route, ...] = (
     *contacts.ROUTES,
     *admin.ROUTES,
     *analytics.ROUTES,
+    *rooms.ROUTES,
+    *rooms_admin.ROUTES,
     *meta.ROUTES,
     Route(
         "GET",

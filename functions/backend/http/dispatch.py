@@ -46,7 +46,8 @@ def _response(
 ) -> flask.Response:
     import flask
 
-    payload = body if isinstance(body, bytes) else json.dumps(body, separators=(",", ":"))
+    streamed = not isinstance(body, bytes | dict | list) and hasattr(body, "__next__")
+    payload = body if isinstance(body, bytes) or streamed else json.dumps(body, separators=(",", ":"))
     response = flask.Response(payload, status=status, content_type=content_type)
     response.headers["Cache-Control"] = "no-store"
     for name, value in (headers or {}).items():

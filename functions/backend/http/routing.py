@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -42,9 +42,10 @@ class Call:
 
 @dataclass(frozen=True)
 class Response:
-    """A result that is not a plain model: a JSON document with its own status, or a file."""
+    """A result that is not a plain model: a JSON document with its own status, or a file (bytes, or
+    chunks streamed as they are produced)."""
 
-    body: dict[str, Any] | bytes
+    body: dict[str, Any] | bytes | Iterator[bytes]
     status: int = 200
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)

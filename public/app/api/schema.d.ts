@@ -125,6 +125,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rooms by status (default: active) */
+        get: operations["get_api_v1_admin_rooms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/rooms/{roomId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One room */
+        get: operations["get_api_v1_admin_rooms_roomid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/rooms/{roomId}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a room */
+        post: operations["post_api_v1_admin_rooms_roomid_end"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/rooms/{roomId}/transcript": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A room's lines in order */
+        get: operations["get_api_v1_admin_rooms_roomid_transcript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/rooms/activity-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** CSV activity log of every room for a time range (timestamp,session_id,speaker,text), streamed */
+        get: operations["get_api_v1_admin_rooms_activity_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/rooms/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Room counts by status */
+        get: operations["get_api_v1_admin_rooms_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/sessions": {
         parameters: {
             query?: never;
@@ -295,6 +397,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rooms/{roomId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One room (members only) */
+        get: operations["get_api_v1_rooms_roomid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/{roomId}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the room */
+        post: operations["post_api_v1_rooms_roomid_end"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/{roomId}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave the room (kept for the grace period unless final) */
+        post: operations["post_api_v1_rooms_roomid_leave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/{roomId}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Post a transcript line as your own role; the host answers when addressed */
+        post: operations["post_api_v1_rooms_roomid_lines"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/{roomId}/lines/{lineId}/interrupt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report a barge-in on a host line (heardMs or heardText) */
+        post: operations["post_api_v1_rooms_roomid_lines_lineid_interrupt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/{roomId}/phase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move on from the given phase (admins; idempotent) */
+        post: operations["post_api_v1_rooms_roomid_phase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/{roomId}/rejoin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rejoin within the grace period (same role) */
+        post: operations["post_api_v1_rooms_roomid_rejoin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/{roomId}/transcript": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The room's lines in order (members only) */
+        get: operations["get_api_v1_rooms_roomid_transcript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/formats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The room formats (phases, seats, host) */
+        get: operations["get_api_v1_rooms_formats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join the oldest waiting room of a format, or open one; answers the room and the caller's role */
+        post: operations["post_api_v1_rooms_match"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/safety/screen": {
         parameters: {
             query?: never;
@@ -443,6 +715,23 @@ export interface paths {
         put?: never;
         /** Add a message (text or transcript) and optionally get the AI reply */
         post: operations["post_api_v1_sessions_sessionid_messages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{sessionId}/messages/{messageId}/interrupt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report a barge-in on an AI reply (heardMs or heardText); the reply keeps its text */
+        post: operations["post_api_v1_sessions_sessionid_messages_messageid_interrupt"];
         delete?: never;
         options?: never;
         head?: never;
@@ -861,6 +1150,19 @@ export interface components {
              */
             success?: boolean;
         };
+        /** ActivityLogQuery */
+        ActivityLogQuery: {
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
+        };
         /** AdminStatsResponse */
         AdminStatsResponse: {
             /**
@@ -883,6 +1185,14 @@ export interface components {
              * @description All users documents (created by a user's first change).
              */
             totalProfiles: number;
+        };
+        /** AdvancePhaseRequest */
+        AdvancePhaseRequest: {
+            /**
+             * Fromphase
+             * @description the phase the caller saw; nothing happens if it already moved on
+             */
+            fromPhase: string;
         };
         /** AlertListQuery */
         AlertListQuery: {
@@ -1558,6 +1868,79 @@ export interface components {
             type: "text" | "transcript" | "ai" | "system";
         };
         /**
+         * HostConfig
+         * @description The AI host of a format (a participant with role AGENT).
+         */
+        HostConfig: {
+            /** Agentid */
+            agentId: string;
+            /** Name */
+            name: string;
+            /** Persona */
+            persona: string;
+            /**
+             * Spiciness
+             * @description 0 tame .. 3 daring questions
+             * @default 1
+             */
+            spiciness?: number;
+        };
+        /**
+         * InterruptionRecord
+         * @description What the listener heard of an AI message before talking over it (the message keeps its text).
+         */
+        InterruptionRecord: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Heardms
+             * @default null
+             */
+            heardMs?: number | null;
+            /**
+             * Heardtext
+             * @default null
+             */
+            heardText?: string | null;
+        };
+        /**
+         * InterruptRequest
+         * @description Exactly one of: how long the listener heard the AI speak, or the text the client played.
+         */
+        InterruptRequest: {
+            /**
+             * Heardms
+             * @default null
+             */
+            heardMs?: number | null;
+            /**
+             * Heardtext
+             * @default null
+             */
+            heardText?: string | null;
+        };
+        /** InterruptResponse */
+        InterruptResponse: {
+            message: components["schemas"]["Message"];
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
+        };
+        /** LeaveRequest */
+        LeaveRequest: {
+            /**
+             * Final
+             * @description leave for good now, without the grace period
+             * @default false
+             */
+            final?: boolean;
+        };
+        /**
          * LedgerEntry
          * @description A row of `users/{uid}/ledger`: one change of the user's credit balance (negative: spent).
          */
@@ -1582,6 +1965,15 @@ export interface components {
              * @default null
              */
             sessionId?: string | null;
+        };
+        /** LineResponse */
+        LineResponse: {
+            line: components["schemas"]["RoomLine"];
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
         };
         /** ListSessionsQuery */
         ListSessionsQuery: {
@@ -1652,6 +2044,14 @@ export interface components {
              * @default true
              */
             success?: boolean;
+        };
+        /** MatchRequest */
+        MatchRequest: {
+            /**
+             * Format
+             * @default dating-show
+             */
+            format?: string;
         };
         /**
          * MemoryHit
@@ -1754,6 +2154,8 @@ export interface components {
             failureReason?: string | null;
             /** Id */
             id: string;
+            /** @default null */
+            interruption?: components["schemas"]["InterruptionRecord"] | null;
             /**
              * Replyclaimedat
              * @description When the generation of this message's reply was last claimed (retries wait for it).
@@ -1839,6 +2241,80 @@ export interface components {
             pages: number;
             /** Total */
             total: number;
+        };
+        /** Participant */
+        Participant: {
+            /**
+             * Droppedat
+             * @default null
+             */
+            droppedAt?: string | null;
+            /**
+             * Graceuntil
+             * @default null
+             */
+            graceUntil?: string | null;
+            /**
+             * Joinedat
+             * Format: date-time
+             */
+            joinedAt: string;
+            /**
+             * Leftat
+             * @default null
+             */
+            leftAt?: string | null;
+            /** Role */
+            role: string;
+            /**
+             * State
+             * @default present
+             * @enum {string}
+             */
+            state?: "present" | "dropped" | "left";
+            /** Uid */
+            uid: string;
+        };
+        /** PhaseConfig */
+        PhaseConfig: {
+            /**
+             * Durationseconds
+             * @description None: the phase lasts until the host or an admin moves on
+             * @default null
+             */
+            durationSeconds?: number | null;
+            /** Hostinstructions */
+            hostInstructions: string;
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+        };
+        /**
+         * PostLineRequest
+         * @description No `speaker`: the server derives it from the caller's seat (an unknown field is refused).
+         */
+        PostLineRequest: {
+            /** Clientlineid */
+            clientLineId: string;
+            /** Content */
+            content: string;
+        };
+        /** PostLineResponse */
+        PostLineResponse: {
+            line: components["schemas"]["RoomLine"];
+            /**
+             * @description only in the answer to the participant whose line raised a crisis
+             * @default null
+             */
+            referral?: components["schemas"]["CrisisResources"] | null;
+            /** @default null */
+            reply?: components["schemas"]["RoomLine"] | null;
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
         };
         /** PostMessageRequest */
         PostMessageRequest: {
@@ -2049,6 +2525,293 @@ export interface components {
             changed: number;
             /** Days */
             days: components["schemas"]["DailyMetrics"][];
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
+        };
+        /**
+         * Room
+         * @description `rooms/{roomId}`. `memberIds` (present and dropped-in-grace participants) is what the security
+         *     rules check; a participant who left is no longer in it and reads nothing more.
+         */
+        Room: {
+            /**
+             * Createdat
+             * Format: date-time
+             */
+            createdAt: string;
+            /** Createdby */
+            createdBy: string;
+            /**
+             * Endedat
+             * @default null
+             */
+            endedAt?: string | null;
+            /**
+             * Endreason
+             * @default null
+             */
+            endReason?: ("completed" | "ended_by_participant" | "ended_by_admin" | "participants_left" | "idle") | null;
+            /** Format */
+            format: string;
+            host: components["schemas"]["RoomHost"];
+            /** Id */
+            id: string;
+            /**
+             * Lastactivityat
+             * @default null
+             */
+            lastActivityAt?: string | null;
+            /**
+             * Linecount
+             * @default 0
+             */
+            lineCount?: number;
+            /** Memberids */
+            memberIds: string[];
+            /** Participants */
+            participants: components["schemas"]["Participant"][];
+            paths: components["schemas"]["RoomPaths"];
+            /**
+             * Phase
+             * @default null
+             */
+            phase?: string | null;
+            /**
+             * Phaseendsat
+             * @default null
+             */
+            phaseEndsAt?: string | null;
+            /**
+             * Phaseindex
+             * @default -1
+             */
+            phaseIndex?: number;
+            /**
+             * Phasestartedat
+             * @default null
+             */
+            phaseStartedAt?: string | null;
+            /** Seats */
+            seats: number;
+            /**
+             * Showpaused
+             * @description the host stopped show content (a safety hold)
+             * @default false
+             */
+            showPaused?: boolean;
+            /**
+             * Startedat
+             * @default null
+             */
+            startedAt?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "waiting" | "active" | "ended";
+            /**
+             * Updatedat
+             * Format: date-time
+             */
+            updatedAt: string;
+        };
+        /**
+         * RoomFormat
+         * @description One show format (shared/room_formats.json).
+         */
+        RoomFormat: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Endwhenpresentbelow
+             * @default 1
+             */
+            endWhenPresentBelow?: number;
+            host: components["schemas"]["HostConfig"];
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Phases */
+            phases: components["schemas"]["PhaseConfig"][];
+            /** Seats */
+            seats: number;
+        };
+        /** RoomFormatsResponse */
+        RoomFormatsResponse: {
+            /** Defaultformat */
+            defaultFormat: string;
+            /** Formats */
+            formats: components["schemas"]["RoomFormat"][];
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
+        };
+        /** RoomHost */
+        RoomHost: {
+            /** Agentid */
+            agentId: string;
+            /** Name */
+            name: string;
+            /**
+             * Role
+             * @default AGENT
+             * @constant
+             */
+            role?: "AGENT";
+            /** Spiciness */
+            spiciness: number;
+        };
+        /**
+         * RoomLine
+         * @description `rooms/{roomId}/lines/{lineId}`: a participant's ASR line, a host reply, or a system line.
+         */
+        RoomLine: {
+            /**
+             * Aimodel
+             * @default null
+             */
+            aiModel?: string | null;
+            /**
+             * Clientlineid
+             * @default null
+             */
+            clientLineId?: string | null;
+            /** Content */
+            content: string;
+            /**
+             * Createdat
+             * Format: date-time
+             */
+            createdAt: string;
+            /**
+             * Failurereason
+             * @default null
+             */
+            failureReason?: string | null;
+            /** Id */
+            id: string;
+            /** @default null */
+            interruption?: components["schemas"]["InterruptionRecord"] | null;
+            /**
+             * Phase
+             * @default null
+             */
+            phase?: string | null;
+            /**
+             * Replyto
+             * @default null
+             */
+            replyTo?: string | null;
+            /** Roomid */
+            roomId: string;
+            /** @default null */
+            safety?: components["schemas"]["MessageSafety"] | null;
+            /** Speaker */
+            speaker: string;
+            /**
+             * Status
+             * @default complete
+             * @enum {string}
+             */
+            status?: "complete" | "streaming" | "failed";
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "transcript" | "ai" | "system";
+            /**
+             * Updatedat
+             * Format: date-time
+             */
+            updatedAt: string;
+        };
+        /** RoomListQuery */
+        RoomListQuery: {
+            /**
+             * Limit
+             * @default 50
+             */
+            limit?: number;
+            /**
+             * Status
+             * @default active
+             * @enum {string}
+             */
+            status?: "waiting" | "active" | "ended";
+        };
+        /** RoomListResponse */
+        RoomListResponse: {
+            /** Rooms */
+            rooms: components["schemas"]["Room"][];
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
+        };
+        /**
+         * RoomPaths
+         * @description Firestore paths a member listens to (seed 002's socket events, docs/realtime.md).
+         */
+        RoomPaths: {
+            /** Events */
+            events: string;
+            /** Lines */
+            lines: string;
+            /** Presence */
+            presence: string;
+            /**
+             * Privateprefix
+             * @description append the caller's uid: the caller's own safety document
+             */
+            privatePrefix: string;
+            /** Room */
+            room: string;
+        };
+        /** RoomResponse */
+        RoomResponse: {
+            /**
+             * Role
+             * @description the caller's role (seed 002's session_info)
+             * @default null
+             */
+            role?: string | null;
+            room: components["schemas"]["Room"];
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
+        };
+        /** RoomStatsResponse */
+        RoomStatsResponse: {
+            /** Activerooms */
+            activeRooms: number;
+            /** Endedrooms */
+            endedRooms: number;
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
+            /** Waitingrooms */
+            waitingRooms: number;
+        };
+        /** RoomTranscriptResponse */
+        RoomTranscriptResponse: {
+            /** Lines */
+            lines: components["schemas"]["RoomLine"][];
+            /** Roomid */
+            roomId: string;
             /**
              * Success
              * @default true
@@ -3346,6 +4109,383 @@ export interface operations {
             };
         };
     };
+    get_api_v1_admin_rooms: {
+        parameters: {
+            query?: {
+                limit?: number;
+                status?: "waiting" | "active" | "ended";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomListResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_api_v1_admin_rooms_roomid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomResponse"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    post_api_v1_admin_rooms_roomid_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_api_v1_admin_rooms_roomid_transcript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomTranscriptResponse"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_api_v1_admin_rooms_activity_log: {
+        parameters: {
+            query: {
+                since: string;
+                until: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_api_v1_admin_rooms_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomStatsResponse"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     get_api_v1_admin_sessions: {
         parameters: {
             query?: {
@@ -3909,6 +5049,674 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_api_v1_rooms_roomid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomResponse"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    post_api_v1_rooms_roomid_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    post_api_v1_rooms_roomid_leave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeaveRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    post_api_v1_rooms_roomid_lines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostLineRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostLineResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The session cannot make that change from its current status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    post_api_v1_rooms_roomid_lines_lineid_interrupt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lineId: string;
+                roomId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InterruptRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The session cannot make that change from its current status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    post_api_v1_rooms_roomid_phase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdvancePhaseRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    post_api_v1_rooms_roomid_rejoin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The session cannot make that change from its current status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_api_v1_rooms_roomid_transcript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomTranscriptResponse"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_api_v1_rooms_formats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomFormatsResponse"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    post_api_v1_rooms_match: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
             /** @description Too many requests; retry later. */
             429: {
@@ -4570,6 +6378,87 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostMessageResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The session cannot make that change from its current status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    post_api_v1_sessions_sessionid_messages_messageid_interrupt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: string;
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InterruptRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterruptResponse"];
                 };
             };
             /** @description The request is not valid. */
