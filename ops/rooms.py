@@ -174,12 +174,13 @@ def log(
     ] = None,
 ) -> None:
     """The activity log CSV (timestamp,session_id,speaker,text) of every room in the range."""
+    from backend.store.room_log import activity_log
     from backend.wiring import room_store
 
     start = since if since.tzinfo else since.replace(tzinfo=UTC)
     stop = until or datetime.now(UTC)
     stop = stop if stop.tzinfo else stop.replace(tzinfo=UTC)
-    chunks = room_store().activity_log(start, stop)
+    chunks = activity_log(room_store(), start, stop)
     if output is None:
         for chunk in chunks:
             typer.echo(chunk.decode(), nl=False)

@@ -9,7 +9,7 @@ from shared.models.rooms import Room, RoomEvent, RoomLine, RoomPrivate
 from shared.models.safety import CrisisResources
 from shared.rooms.lifecycle import RoomChange
 from shared.rooms.matching import MatchOutcome
-from shared.rooms.service import RoomStore
+from shared.rooms.ports import RoomStore
 from shared.safety.levels import Screening
 from shared.safety.resources import crisis_reply
 

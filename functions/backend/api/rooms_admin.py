@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from backend.http.routing import API_PREFIX, Call, Response, Route
+from backend.store.room_log import activity_log
 from backend.wiring import room_service, room_store
 from shared.errors import NotFound
 from shared.models.base import EmptyRequest
@@ -54,7 +55,7 @@ def log(call: Call) -> Response:
     query: ActivityLogQuery = call.query
     stamp = f"{query.since:%Y%m%dT%H%M%S}-{query.until:%Y%m%dT%H%M%S}"
     return Response(
-        body=room_store().activity_log(query.since, query.until),
+        body=activity_log(room_store(), query.since, query.until),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="rooms-activity-{stamp}.csv"'},
     )

@@ -25,7 +25,7 @@ from backend.cloud.clients import emulated
 from backend.cloud.names import ROOM_FLUSH_QUEUE, ROOM_TIMER_QUEUE
 from backend.cloud.timers import epoch, schedule_task
 from shared.models.rooms import Room
-from shared.rooms.service import RoomTimers
+from shared.rooms.ports import RoomTimers
 from shared.settings import get_settings
 
 

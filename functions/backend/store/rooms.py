@@ -22,7 +22,7 @@ from shared.models.rooms import Room, RoomEvent, RoomLine, RoomPrivate
 from shared.models.safety import CrisisAlert, CrisisResources
 from shared.rooms.lifecycle import RoomChange
 from shared.rooms.matching import MatchOutcome
-from shared.rooms.service import RoomStore
+from shared.rooms.ports import RoomStore
 from shared.safety.escalation import alert_id_for
 from shared.safety.levels import Screening
 from shared.safety.resources import crisis_reply
@@ -203,22 +203,6 @@ class FirestoreRoomStore(RoomStore):
         except NotFound:
             return None
         return stats
-
-    def activity_log(self, since: datetime, until: datetime) -> Iterator[bytes]:
-        """The CSV activity log of every room for [since, until), streamed row by row in time order."""
-        import heapq
-
-        from shared.rooms.activity_log import LogRow, csv_chunks, rows_for
-
-        def per_room(room: Room) -> Iterator[LogRow]:
-            rows = rows_for(
-                room.id, self.lines_between(room.id, since, until), self.events_between(room.id, since, until)
-            )
-            return iter(sorted(rows, key=lambda r: (r.at, r.order)))
-
-        streams = [per_room(room) for room in self.rooms_overlapping(since, until)]
-        merged = heapq.merge(*streams, key=lambda r: (r.at, r.order, r.room_id))
-        return csv_chunks(merged)
 
     # -- admin reads ---------------------------------------------------------------------------
 

@@ -1,0 +1,215 @@
+"""What is said in a room: participants' lines (screened, each in its speaker's own context), the AI host's
+streamed replies and holds, and interruptions. A mixin of RoomService: it shares its ports and settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from shared.conversation.provider import AiProvider
+from shared.conversation.turns import UnsafeReply
+from shared.errors import InvalidStateTransition, NotFound, PermissionDenied
+from shared.models.messages import MessageSafety
+from shared.models.rooms import (
+    AGENT_ROLE,
+    InterruptionRecord,
+    InterruptRequest,
+    PostLineRequest,
+    Room,
+    RoomFormat,
+    RoomLine,
+)
+from shared.models.safety import CrisisResources
+from shared.rooms import lifecycle
+from shared.rooms.config import RoomSettings
+from shared.rooms.host import HOLD_LINE, Trigger, host_request, stream_reply, trigger_for
+from shared.rooms.lifecycle import RoomChange
+from shared.rooms.ports import RoomStore, line_id_for
+from shared.safety.escalation import ALERT_FROM
+from shared.safety.levels import Screening
+from shared.safety.resources import resources_for
+from shared.safety.screen import screen_message
+
+FALLBACK_HOST_LINE = "Sorry, I lost my train of thought there. Please carry on!"
+SAFETY_CONTEXT_LINES = 4
+
+
+@dataclass(frozen=True)
+class LineResult:
+    line: RoomLine
+    reply: RoomLine | None
+    referral: CrisisResources | None
+
+
+class RoomTalk:
+    """The lifecycle half (RoomService) provides the reads and changes declared below."""
+
+    store: RoomStore
+    provider: AiProvider
+    settings: RoomSettings
+    clock: Callable[[], datetime]
+    monotonic: Callable[[], float]
+    new_id: Callable[[], str]
+    stream_interval_s: float
+    ai_timeout_s: float
+    default_locale: str
+
+    def get(self, *, uid: str, room_id: str, is_admin: bool = False) -> Room:
+        raise NotImplementedError
+
+    def format_of(self, room: Room) -> RoomFormat:
+        raise NotImplementedError
+
+    def _change(self, room_id: str, apply: Callable[[Room], RoomChange | None]) -> Room:
+        raise NotImplementedError
+
+    def _loaded(self, room_id: str) -> Room:
+        raise NotImplementedError
+
+    def advance_index(self, *, room_id: str, from_index: int, actor: str) -> Room:
+        raise NotImplementedError
+
+    # -- the transcript ----------------------------------------------------------------------
+
+    def post_line(self, *, uid: str, room_id: str, request: PostLineRequest) -> LineResult:
+        room = self.get(uid=uid, room_id=room_id)
+        role = lifecycle.speaker_role(room, uid)
+        now = self.clock()
+        recent = self.store.recent_lines(room_id, self.settings.context_lines)
+        # Screened in the speaker's own context only: another guest's words never raise this one's level.
+        own = [line.content for line in recent if line.speaker == role][-SAFETY_CONTEXT_LINES:]
+        screening = screen_message(request.content, recent_user_messages=own)
+        line = RoomLine(
+            id=line_id_for(room_id, uid, request.client_line_id),
+            room_id=room_id,
+            speaker=role,
+            type="transcript",
+            content=request.content,
+            created_at=now,
+            updated_at=now,
+            phase=room.phase,
+            client_line_id=request.client_line_id,
+            safety=MessageSafety(
+                level=screening.level.value, confidence=screening.confidence, signals=list(screening.signals)
+            ),
+        )
+        existing = self.store.create_line(line)
+        stored = existing or line
+        if existing is None:
+            self.store.request_flush(room_id)
+        referral = None
+        if screening.level.at_least(ALERT_FROM):
+            # Applied on retries too, so a first attempt that died half-way is completed.
+            referral = self._crisis(room, uid, stored, screening)
+            return LineResult(line=stored, reply=None, referral=referral)
+        trigger = trigger_for(stored.content, room)
+        if trigger is None:
+            return LineResult(line=stored, reply=None, referral=None)
+        if existing is not None:
+            previous = self.store.get_line(room_id, f"{stored.id}-r")
+            if previous is not None and previous.status != "failed":
+                return LineResult(line=stored, reply=previous, referral=None)
+        if trigger is Trigger.MOVE_ON:
+            moved = self.advance_index(room_id=room_id, from_index=room.phase_index, actor=AGENT_ROLE)
+            intro = self.store.get_line(room_id, f"phase-{moved.phase_index}")
+            return LineResult(line=stored, reply=intro if moved.status == "active" else None, referral=None)
+        reply = self._host_line(room, trigger=trigger, line_id=f"{stored.id}-r", reply_to=stored.id)
+        return LineResult(line=stored, reply=reply, referral=None)
+
+    def _crisis(self, room: Room, uid: str, line: RoomLine, screening: Screening) -> CrisisResources:
+        resources = resources_for(None, default_locale=self.default_locale)
+        self.store.raise_crisis(room=room, uid=uid, line=line, screening=screening, resources=resources)
+        held = self._change(room.id, lambda current: lifecycle.hold_show(current, now=self.clock()))
+        if held.show_paused:
+            now = self.clock()
+            hold = RoomLine(
+                id="safety-hold",
+                room_id=room.id,
+                speaker=AGENT_ROLE,
+                type="ai",
+                content=HOLD_LINE,
+                created_at=now,
+                updated_at=now,
+                phase=held.phase,
+                ai_model="safety-hold",
+            )
+            if self.store.create_line(hold) is None:
+                self.store.request_flush(room.id)
+        return resources
+
+    def _host_line(self, room: Room, *, trigger: Trigger, line_id: str, reply_to: str | None) -> RoomLine:
+        """Stream one host line into `lines/{line_id}` (deterministic: racing callers write one line)."""
+        existing = self.store.get_line(room.id, line_id)
+        if existing is not None and existing.status != "failed":
+            return existing
+        now = self.clock()
+        draft = RoomLine(
+            id=line_id,
+            room_id=room.id,
+            speaker=AGENT_ROLE,
+            type="ai",
+            content="",
+            status="streaming",
+            created_at=now,
+            updated_at=now,
+            phase=room.phase,
+            reply_to=reply_to,
+            ai_model=self.provider.model,
+        )
+        prompt = host_request(
+            room=room,
+            room_format=self.format_of(room),
+            lines=self.store.recent_lines(room.id, self.settings.context_lines),
+            trigger=trigger,
+            summary=None,
+            interruptions_kept=self.settings.interruptions_in_prompt,
+        )
+
+        def progress(text: str) -> None:
+            self.store.save_line(draft.model_copy(update={"content": text, "updated_at": self.clock()}))
+
+        try:
+            text, model = stream_reply(
+                provider=self.provider,
+                prompt=prompt,
+                progress=progress,
+                interval_s=self.stream_interval_s,
+                timeout_s=self.ai_timeout_s,
+                monotonic=self.monotonic,
+            )
+            final = draft.model_copy(update={"content": text, "status": "complete", "ai_model": model})
+        except UnsafeReply:
+            final = draft.model_copy(update={"content": FALLBACK_HOST_LINE, "status": "complete"})
+        except Exception as exc:  # a provider failure never fails the guest's request
+            final = draft.model_copy(
+                update={
+                    "content": FALLBACK_HOST_LINE,
+                    "status": "failed",
+                    "failure_reason": type(exc).__name__,
+                }
+            )
+        final = final.model_copy(update={"updated_at": self.clock()})
+        self.store.save_line(final)
+        self.store.request_flush(room.id)
+        return final
+
+    # -- voice: interruptions ----------------------------------------------------------------
+
+    def interrupt(self, *, uid: str, room_id: str, line_id: str, request: InterruptRequest) -> RoomLine:
+        """A member's client reports a barge-in on a host line: the line keeps its full text and
+        records what was heard; the host's context then uses only the heard part."""
+        room = self.get(uid=uid, room_id=room_id)
+        if room.role_of(uid) is None:
+            raise PermissionDenied()
+        line = self.store.get_line(room_id, line_id)
+        if line is None or line.speaker != AGENT_ROLE:
+            raise NotFound("Host line not found.")
+        if line.interruption is not None:
+            return line  # the first report wins; a retry changes nothing
+        if line.status == "streaming":
+            raise InvalidStateTransition("The host line is still streaming.", details={"status": line.status})
+        record = InterruptionRecord(heard_ms=request.heard_ms, heard_text=request.heard_text, at=self.clock())
+        updated = line.model_copy(update={"interruption": record})
+        self.store.save_line(updated)
+        return updated
