@@ -18,30 +18,26 @@ compiled patterns are loaded on first use.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from pydantic import ConfigDict, Field
 
+from shared.memory.emotions import Lexicon, detected_emotions, emotion_hits, load_lexicon
 from shared.models.base import ApiModel
 from shared.models.messages import AI_SPEAKER, Message
 from shared.text.analysis import PhraseIndex, analyze, load_topics, tokenize
 
-LEXICON_FILE = Path(__file__).with_name("lexicon.json")
 MODEL = "offline-extractive"
 MAX_SUMMARY_CHARS = 600
 MAX_TOPICS = 5
-MAX_EMOTIONS = 4
 MAX_NEXT_STEPS = 3
 MAX_STEP_CHARS = 240
-_NEGATION_WINDOW = 3
 _AFFECT_BONUS = 0.1
 _LEAD_BONUS = 0.08  # the user's first message usually says why they came
 _QUESTION_FACTOR = 0.6
@@ -76,40 +72,6 @@ class _Sentence:
     terms: tuple[str, ...]  # content words (stopwords and short words removed)
 
 
-@dataclass(frozen=True)
-class _Lexicon:
-    emotions: PhraseIndex
-    emotion_order: dict[str, int]
-    negators: frozenset[str]
-    fallback_negative: str
-    fallback_positive: str
-    fallback_threshold: float
-    cues: re.Pattern[str]
-    strong_cues: frozenset[str]
-    stopwords: frozenset[str]
-
-
-@lru_cache(maxsize=1)
-def _lexicon() -> _Lexicon:
-    raw = json.loads(LEXICON_FILE.read_text(encoding="utf-8"))
-    emotions = {item["id"]: item["keywords"] for item in raw["emotions"]}
-    strong = [c.lower() for c in raw["next_step_cues"]["strong"]]
-    weak = [c.lower() for c in raw["next_step_cues"]["weak"]]
-    cues = sorted(set(strong + weak), key=len, reverse=True)  # longest first: "i'm going to" before "i'm"
-    fallback = raw["sentiment_fallback"]
-    return _Lexicon(
-        emotions=PhraseIndex(emotions),
-        emotion_order={e: n for n, e in enumerate(emotions)},
-        negators=frozenset(raw["negators"]),
-        fallback_negative=fallback["negative"],
-        fallback_positive=fallback["positive"],
-        fallback_threshold=float(fallback["threshold"]),
-        cues=re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![\w'])"),
-        strong_cues=frozenset(strong),
-        stopwords=frozenset(raw["stopwords"]),
-    )
-
-
 @lru_cache(maxsize=1)
 def _topic_keywords() -> PhraseIndex:
     return PhraseIndex({t.id: t.keywords for t in load_topics()})
@@ -138,16 +100,16 @@ def summarize(messages: Sequence[Message]) -> SessionMemoryDraft:
     said = [m for m in sorted(messages, key=lambda m: m.timestamp_in_session) if is_human(m)]
     if not said:
         return SessionMemoryDraft(summary="")
-    lexicon = _lexicon()
-    sentences = _sentences([m.content for m in said], lexicon.stopwords)
+    words = load_lexicon()
+    sentences = _sentences([m.content for m in said], words.stopwords)
     text = "\n".join(m.content for m in said)
     tokens = tokenize(text)
-    summary = _summary(sentences, lexicon)
+    summary = _summary(sentences, words)
     return SessionMemoryDraft(
         summary=summary,
-        key_topics=_key_topics(text, tokens, lexicon),
-        detected_emotions=_emotions(said, lexicon, use_sentiment=bool(summary)),
-        next_steps=_next_steps(sentences, lexicon),
+        key_topics=_key_topics(text, tokens, words),
+        detected_emotions=detected_emotions(said, words, use_sentiment=bool(summary)),
+        next_steps=_next_steps(sentences, words),
     )
 
 
@@ -205,7 +167,7 @@ def _is_content(token: str, stopwords: frozenset[str]) -> bool:
 # -- summary ---------------------------------------------------------------------------------------
 
 
-def _summary(sentences: Sequence[_Sentence], lexicon: _Lexicon) -> str:
+def _summary(sentences: Sequence[_Sentence], lexicon: Lexicon) -> str:
     """2-4 sentences with at least one content word ("hi", "ok thanks" never make a summary)."""
     eligible = [s for s in sentences if s.terms]
     if not eligible:
@@ -230,7 +192,7 @@ def _clip(text: str, limit: int) -> str:
     return cut + "\u2026"
 
 
-def _scores(sentences: Sequence[_Sentence], lexicon: _Lexicon) -> list[float]:
+def _scores(sentences: Sequence[_Sentence], lexicon: Lexicon) -> list[float]:
     """Mean TF-IDF cosine to the other sentences, scaled down for very short sentences and questions,
     plus small bonuses for naming a feeling or a topic and for being in the first message with content."""
     count = len(sentences)
@@ -259,7 +221,7 @@ def _scores(sentences: Sequence[_Sentence], lexicon: _Lexicon) -> list[float]:
         score *= min(1.0, len(sentence.terms) / _FULL_LENGTH_TERMS)
         if sentence.text.rstrip().endswith("?"):
             score *= _QUESTION_FACTOR
-        if _emotion_hits(sentence.tokens, lexicon) or topics.find(list(sentence.tokens)):
+        if emotion_hits(sentence.tokens, lexicon) or topics.find(list(sentence.tokens)):
             score += _AFFECT_BONUS
         if sentence.message == lead:
             score += _LEAD_BONUS
@@ -270,7 +232,7 @@ def _scores(sentences: Sequence[_Sentence], lexicon: _Lexicon) -> list[float]:
 # -- topics, emotions, next steps ------------------------------------------------------------------
 
 
-def _key_topics(text: str, tokens: Sequence[str], lexicon: _Lexicon) -> list[str]:
+def _key_topics(text: str, tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
     topics = analyze(text).topics[:MAX_TOPICS]
     covered = set(topics)
     for match in _topic_keywords().find(tokens):
@@ -292,48 +254,7 @@ def _key_topics(text: str, tokens: Sequence[str], lexicon: _Lexicon) -> list[str
     return (topics + frequent)[:MAX_TOPICS]
 
 
-def _emotion_hits(tokens: Sequence[str], lexicon: _Lexicon) -> list[tuple[str, int]]:
-    """(emotion, position) for each keyword that is not negated within its clause."""
-    hits: list[tuple[str, int]] = []
-    for match in lexicon.emotions.find(tokens):
-        negated = False
-        for back in range(1, _NEGATION_WINDOW + 1):
-            j = match.start - back
-            if j < 0 or tokens[j] in ".!?;:,":
-                break
-            word = tokens[j]
-            if word in lexicon.negators or word.endswith("n't"):
-                negated = True
-                break
-        if not negated:
-            hits.append((match.label, match.start))
-    return hits
-
-
-def _emotions(said: Sequence[Message], lexicon: _Lexicon, use_sentiment: bool) -> list[str]:
-    """Emotion ids by mentions; without any, the mean sentiment's fallback label, but only for a session
-    with something to summarise ("ok thanks" is polite, not content)."""
-    counts: Counter[str] = Counter()
-    first: dict[str, tuple[int, int]] = {}
-    for n, message in enumerate(said):
-        for emotion, position in _emotion_hits(tokenize(message.content), lexicon):
-            counts[emotion] += 1
-            first.setdefault(emotion, (n, position))
-    if counts:
-        ranked = sorted(counts, key=lambda e: (-counts[e], first[e], lexicon.emotion_order[e]))
-        return ranked[:MAX_EMOTIONS]
-    if not use_sentiment:
-        return []
-    scores = [(m.sentiment or analyze(m.content).sentiment).score for m in said]
-    mean = sum(scores) / len(scores)
-    if mean <= -lexicon.fallback_threshold:
-        return [lexicon.fallback_negative]
-    if mean >= lexicon.fallback_threshold:
-        return [lexicon.fallback_positive]
-    return []
-
-
-def _next_steps(sentences: Sequence[_Sentence], lexicon: _Lexicon) -> list[str]:
+def _next_steps(sentences: Sequence[_Sentence], lexicon: Lexicon) -> list[str]:
     """Up to MAX_NEXT_STEPS sentences with a plan cue: strong cues first, then the later ones (plans
     tend to come at the end of a session); shown in their original order, without repeats."""
     found: dict[str, tuple[int, int]] = {}  # normalised text -> (strength, index)
