@@ -8,105 +8,51 @@ ready before the first interval is written once, already complete.
 
 from __future__ import annotations
 
-import hashlib
 import time
-from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from shared.avatars import load_avatars, resolve_avatar
-from shared.conversation.generation import claimable, lease_seconds
+from shared.conversation.generation import lease_seconds
 from shared.conversation.interruptions import heard_text, interruption_note, spoken
 from shared.conversation.personas import persona_prompt
 from shared.conversation.provider import AiProvider, ChatTurn, ReplyRequest
+from shared.conversation.store import MessageStore, message_id_for, reply_id_for
+from shared.conversation.streaming import (
+    FALLBACK_REPLY,
+    SessionNoLongerActive,
+    ThrottledWriter,
+    UnsafeReply,
+    check_reply,
+)
 from shared.errors import Conflict, InvalidStateTransition, NotFound
 from shared.memory.recall import MemoryRecall, NoRecall
 from shared.models.messages import AI_SPEAKER, USER_SPEAKER, Message, MessageSafety, PostMessageRequest
 from shared.models.sessions import Session
 from shared.safety.escalation import ALERT_FROM, PUBLISH_FROM
 from shared.safety.gateway import SafetyGateway
-from shared.safety.levels import SafetyLevel, Screening
+from shared.safety.levels import Screening
 from shared.safety.resources import CRISIS_REPLY_MODEL, SAFE_REPLY_FALLBACK, crisis_reply, resources_for
-from shared.safety.screen import screen_message, screen_reply
+from shared.safety.screen import screen_message
 from shared.sessions.statuses import SessionStatus
 from shared.settings import Settings
 
+__all__ = [
+    "FALLBACK_REPLY",
+    "ConversationService",
+    "MessageStore",
+    "TurnResult",
+    "UnsafeReply",
+    "check_reply",
+    "message_id_for",
+    "reply_id_for",
+    "screening_window",
+]
+
+
 INTERRUPTIONS_IN_PROMPT = 3
-FALLBACK_REPLY = (
-    "I'm sorry, I'm having trouble answering right now. Could you give me a moment and say that again?"
-)
-
-
 REPLY_POLL_SECONDS = 0.25
-# While a reply streams, the session's status is read again at most this often: a reply stops
-# streaming into a session that was paused or ended meanwhile (the message's own write checked it).
-LIVE_CHECK_SECONDS = 1.0
-
-
-def message_id_for(session_id: str, client_message_id: str) -> str:
-    return hashlib.sha256(f"{session_id}\n{client_message_id}".encode()).hexdigest()[:24]
-
-
-def reply_id_for(message_id: str) -> str:
-    return f"{message_id}-r"
-
-
-class MessageStore(ABC):
-    """Storage the conversation needs. Firestore in the functions; in memory in unit tests."""
-
-    @abstractmethod
-    def load_session(self, session_id: str) -> Session | None: ...
-
-    @abstractmethod
-    def create_message(self, message: Message) -> Message | None:
-        """Create the message; if one with this id exists, return it and write nothing.
-
-        The session's status is checked in the same atomic write: a message racing a pause or an end
-        is either stored before it or refused (InvalidStateTransition), never stored after it."""
-
-    def claim_generation(self, *, session_id: str, message_id: str, now: datetime, lease: float) -> bool:
-        """Claim the generation of the message's reply if `claimable` (atomically in real adapters)."""
-        message = self.get_message(session_id, message_id)
-        if message is None:
-            return False
-        reply = self.get_message(session_id, reply_id_for(message_id))
-        if not claimable(claimed_at=message.reply_claimed_at, reply=reply, now=now, lease=lease):
-            return False
-        self.save_message(message.model_copy(update={"reply_claimed_at": now}))
-        return True
-
-    def session_active(self, session_id: str) -> bool:
-        """Whether the session is still active (read fresh: a pause or an end may come from anywhere)."""
-        session = self.load_session(session_id)
-        return session is not None and session.status is SessionStatus.ACTIVE
-
-    @abstractmethod
-    def get_message(self, session_id: str, message_id: str) -> Message | None: ...
-
-    @abstractmethod
-    def recent_messages(self, session_id: str, limit: int) -> list[Message]:
-        """The newest `limit` messages, oldest first."""
-
-    @abstractmethod
-    def save_message(self, message: Message) -> None:
-        """Write the whole message document (used for streaming updates of the AI reply)."""
-
-    @abstractmethod
-    def set_ai_typing(self, session_id: str, typing: bool) -> None: ...
-
-    @abstractmethod
-    def request_stats_flush(self, session_id: str) -> None:
-        """Ask for the session's aggregates to be recomputed soon (at most about once a second)."""
-
-    def record_prompt(self, session_id: str, reply_id: str, prompt: list[ChatTurn], model: str) -> None:
-        """Keep the exact prompt of a reply (only with SESSIONS_RECORD_PROMPTS, for tests and debugging)."""
-        return None
-
-    def meter(self, session: Session) -> Session:
-        """Charge a minute of the session that started since its last charge; the session after it
-        (ended when its credits or planned time ran out). Stores without metering change nothing."""
-        return session
 
 
 @dataclass(frozen=True)
@@ -289,12 +235,20 @@ class ConversationService:
             final = self._crisis_reply(session, reply)
             self.store.save_message(final)
             return final
-        streamer = _ThrottledWriter(self, reply, started)
+        streamer = ThrottledWriter(
+            provider=self.provider,
+            store=self.store,
+            settings=self.settings,
+            monotonic=self.monotonic,
+            clock=self.clock,
+            reply=reply,
+            started=started,
+        )
         try:
             request = self._request(session, recent)
             if self.settings.record_prompts:
                 self.store.record_prompt(session.id, reply.id, request.messages(), self.provider.model)
-            text, tokens = self._with_retries(streamer, request)
+            text, tokens = streamer.run_with_retries(request, attempts=self.settings.ai_max_attempts)
             final = reply.model_copy(update={"content": text, "status": "complete", "tokens_used": tokens})
         except SessionNoLongerActive:
             final = reply.model_copy(
@@ -352,107 +306,12 @@ class ConversationService:
             }
         )
 
-    def _with_retries(self, streamer: _ThrottledWriter, request: ReplyRequest) -> tuple[str, int | None]:
-        """Retry a failed stream with backoff, but only while nothing was shown and time remains."""
-        from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
-
-        def retryable(exc: BaseException) -> bool:
-            return (
-                not isinstance(exc, TimeoutError | UnsafeReply | SessionNoLongerActive)
-                and not streamer.typing_shown
-                and self.monotonic() < streamer.deadline
-            )
-
-        for attempt in Retrying(
-            stop=stop_after_attempt(self.settings.ai_max_attempts),
-            wait=wait_exponential(multiplier=0.2, max=2.0),
-            retry=retry_if_exception(retryable),
-            reraise=True,
-        ):
-            with attempt:
-                return streamer.run(request)
-        raise AssertionError("unreachable: tenacity reraises the last error")
-
-
-class _ThrottledWriter:
-    """Consumes the provider's stream, writing progress at most once per interval, within a deadline."""
-
-    def __init__(self, service: ConversationService, reply: Message, started: float) -> None:
-        self.service = service
-        self.reply = reply
-        self.started = started
-        self.typing_shown = False
-        self.shown = ""
-        self.live_checked_at = started  # the message's own write checked the session at the start
-        self.final_screening: Screening | None = None
-        self.interval = service.settings.stream_update_interval_ms / 1000
-        self.deadline = started + service.settings.ai_timeout_seconds
-
-    def run(self, request: ReplyRequest) -> tuple[str, int | None]:
-        service = self.service
-        parts: list[str] = []
-        last_write = self.started
-        tokens: int | None = None
-        for chunk in service.provider.stream(request):
-            now = service.monotonic()
-            if now > self.deadline:
-                raise TimeoutError(f"no complete reply within {service.settings.ai_timeout_seconds:g} s")
-            parts.append(chunk.text)
-            if chunk.done:
-                tokens = chunk.tokens_used
-                self.final_screening = check_reply("".join(parts))
-                break
-            if now - last_write >= self.interval:
-                self._progress("".join(parts))
-                last_write = now
-        else:
-            raise ConnectionError("the provider's stream ended without a final chunk")
-        return "".join(parts).strip(), tokens
-
-    def still_live(self) -> bool:
-        """Whether the session is still active, read at most once per LIVE_CHECK_SECONDS."""
-        now = self.service.monotonic()
-        if now - self.live_checked_at < LIVE_CHECK_SECONDS:
-            return True
-        self.live_checked_at = now
-        return self.service.store.session_active(self.reply.session_id)
-
-    def _progress(self, text: str) -> None:
-        service = self.service
-        check_reply(text)  # nothing unsafe is ever shown, not even half-streamed
-        if not self.still_live():
-            raise SessionNoLongerActive()
-        self.shown = text
-        if not self.typing_shown:
-            service.store.set_ai_typing(self.reply.session_id, True)
-            self.typing_shown = True
-        service.store.save_message(
-            self.reply.model_copy(update={"content": text, "updated_at": service.clock()})
-        )
-
 
 def screening_window(session: Session, messages: list[Message]) -> list[Message]:
     """The messages the safety screen may look back on: the people's, since the last admin clear
     (so a disclosure an admin has dealt with does not raise the level again)."""
     cleared = session.safety_cleared_at
     return [m for m in messages if m.speaker != AI_SPEAKER and (cleared is None or m.created_at > cleared)]
-
-
-class SessionNoLongerActive(Exception):
-    """The session was paused or ended while its reply streamed: the reply stops there."""
-
-
-class UnsafeReply(Exception):
-    def __init__(self, screening: Screening) -> None:
-        super().__init__(screening.level.value)
-        self.screening = screening
-
-
-def check_reply(text: str) -> Screening:
-    screening = screen_reply(text)
-    if screening.level.at_least(SafetyLevel.ELEVATED_CONCERN):
-        raise UnsafeReply(screening)
-    return screening
 
 
 def _locale(session: Session) -> str | None:
