@@ -29,6 +29,8 @@ def fake() -> Iterator[FakeOpenAI]:
 
 def _service(fake: FakeOpenAI) -> ConversationService:
     from backend.ai.openai_provider import OpenAIProvider
+    from backend.cloud.events import CloudSessionEvents
+    from backend.cloud.safety_outbound import CloudSafetyOutbound
     from backend.store.messages import FirestoreMessageStore
     from backend.store.safety import FirestoreSafetyGateway
     from shared.clock import utcnow
@@ -37,9 +39,9 @@ def _service(fake: FakeOpenAI) -> ConversationService:
     provider = OpenAIProvider(api_key="test", base_url=f"{fake.url}/v1", model="fake", timeout_s=1.5)
     db = firestore_db()
     return ConversationService(
-        store=FirestoreMessageStore(db=db, settings=settings),
+        store=FirestoreMessageStore(db=db, settings=settings, events=CloudSessionEvents(settings=settings)),
         provider=provider,
-        safety=FirestoreSafetyGateway(db=db, settings=settings),
+        safety=FirestoreSafetyGateway(db=db, settings=settings, outbound=CloudSafetyOutbound()),
         settings=settings,
         clock=utcnow,
     )
@@ -100,14 +102,14 @@ def test_a_model_fault_gives_a_clear_outcome_and_a_retry_completes(
 def test_a_failed_publish_keeps_the_inline_verdict_and_a_retry_publishes(
     fake: FakeOpenAI, api: Api, user: TestUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backend.store import safety as safety_store
+    from backend.cloud import safety_outbound
 
     published: list[dict[str, Any]] = []
 
     def down(topic: str, payload: dict[str, Any], **_: Any) -> None:
         raise ConnectionError("pubsub down")
 
-    monkeypatch.setattr(safety_store, "publish", down)
+    monkeypatch.setattr(safety_outbound, "publish", down)
     service = _service(fake)
     sid = _session(api)
     request = PostMessageRequest.model_validate({"content": ELEVATED, "clientMessageId": uuid.uuid4().hex})
@@ -116,7 +118,7 @@ def test_a_failed_publish_keeps_the_inline_verdict_and_a_retry_publishes(
     assert turn.message.safety is not None and turn.message.safety.level in ("ELEVATED_CONCERN", "HIGH_RISK")
     level = firestore_db().document(f"sessions/{sid}").get().get("safetyState")
     assert level in ("ELEVATED_CONCERN", "HIGH_RISK"), "the inline verdict stands without the deep pass"
-    monkeypatch.setattr(safety_store, "publish", lambda topic, payload, **_: published.append(payload))
+    monkeypatch.setattr(safety_outbound, "publish", lambda topic, payload, **_: published.append(payload))
     service.post(user_id=user.uid, session_id=sid, request=request)
     assert [p["messageId"] for p in published] == [turn.message.id], "the retry asks for the deep pass"
     assert len([m for m in _messages(sid) if m["speaker"] == "user"]) == 1

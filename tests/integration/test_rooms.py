@@ -29,7 +29,16 @@ RACE_TRIES = 4
 CRISIS_LINE = "I bought the pills and I am going to take all of them tonight to end my life"
 
 
+def close_waiting_rooms() -> None:
+    """Other suites (the schema fuzzer, the e2e tests) leave half-filled rooms waiting: a new pair must
+    not be seated into one of them."""
+    waiting = firestore_db().collection("rooms").where("status", "==", "waiting").get()
+    for room in waiting:
+        room.reference.update({"status": "ended"})
+
+
 def pair() -> tuple[TestUser, TestUser, str]:
+    close_waiting_rooms()
     a, b = new_user(prefix="room-a"), new_user(prefix="room-b")
     first = match(Api(a))
     assert first["role"] == "A" and first["room"]["status"] == "waiting"

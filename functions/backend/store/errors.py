@@ -53,8 +53,10 @@ def translated(function: F) -> F:
 
 
 def translate_errors(cls: C) -> C:
-    """Class decorator: every public method of a store adapter raises domain errors only."""
-    for name, member in list(vars(cls).items()):
+    """Class decorator: every public method of a store adapter, its own or inherited from its port (the
+    port's template methods call the adapter's primitives), raises domain errors only."""
+    for name in dir(cls):
+        member = getattr(cls, name)
         if not name.startswith("_") and inspect.isfunction(member):
             setattr(cls, name, translated(member))
     return cls

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 MESSAGES = "messages"
 PROMPTS = "prompts"  # only with SESSIONS_RECORD_PROMPTS (tests)
-CREATE_ATTEMPTS = 10
-CREATE_ROUNDS = 3
+CREATE_ATTEMPTS = 3
+CREATE_ROUNDS = 8
 
 
 @translate_errors
@@ -64,11 +64,12 @@ class FirestoreMessageStore(MessageStore):
         session_ref = self._session_ref(message.session_id)
         ref = self.messages(message.session_id).document(message.id)
 
+        # The transaction reads only the session (shared by concurrent attempts, exclusive with a pause or
+        # an end that writes it) and creates the message without reading it: of concurrent first attempts
+        # one commits and the others fail on AlreadyExists at once, instead of all upgrading a read lock on
+        # the message and aborting each other.
         @firestore.transactional
         def run(transaction: Transaction) -> Message | None:
-            existing = ref.get(transaction=transaction)
-            if existing.exists:
-                return from_document(Message, existing.to_dict(), id=existing.id)
             status = session_ref.get(["status"], transaction=transaction).get("status")
             if status != SessionStatus.ACTIVE.value:
                 raise InvalidStateTransition(
@@ -83,10 +84,16 @@ class FirestoreMessageStore(MessageStore):
         # winner stored it, and otherwise tries again.
         if (found := self.get_message(message.session_id, message.id)) is not None:
             return found
+        from google.api_core.exceptions import AlreadyExists
+
         for round_ in range(CREATE_ROUNDS):
             try:
                 stored = cast("Message | None", run(self.db.transaction(max_attempts=CREATE_ATTEMPTS)))
                 break
+            except AlreadyExists:
+                if (found := self.get_message(message.session_id, message.id)) is not None:
+                    return found
+                raise
             except Exception as exc:
                 if not _lost_contention(exc):
                     raise
@@ -94,7 +101,7 @@ class FirestoreMessageStore(MessageStore):
                     return found
                 if round_ == CREATE_ROUNDS - 1:
                     raise
-                time.sleep(random.uniform(0.05, 0.3))  # noqa: S311 - jitter, not security
+                time.sleep(random.uniform(0.05, 0.1 * (round_ + 2)))  # noqa: S311 - growing jitter
         if stored is None:
             cache.remember(message)
         return stored
