@@ -12,7 +12,7 @@ import hashlib
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from shared.avatars import load_avatars, resolve_avatar
@@ -20,11 +20,21 @@ from shared.conversation.personas import persona_prompt
 from shared.conversation.provider import AiProvider, ChatTurn, ReplyRequest
 from shared.errors import InvalidStateTransition, NotFound
 from shared.memory.recall import MemoryRecall, NoRecall
-from shared.models.messages import AI_SPEAKER, Message, MessageSafety, PostMessageRequest
+from shared.models.messages import AI_SPEAKER, SYSTEM_SPEAKER, Message, MessageSafety, PostMessageRequest
+from shared.models.safety import CrisisResources
 from shared.models.sessions import Session
+from shared.safety.embedding import MessageEmbedding, embed_message
 from shared.safety.escalation import ALERT_FROM, PUBLISH_FROM
 from shared.safety.gateway import SafetyGateway
 from shared.safety.levels import SafetyLevel, Screening
+from shared.safety.referral import (
+    Referral,
+    ReferralKind,
+    decide_referral,
+    helper_support_reply,
+    referral_reply,
+)
+from shared.safety.referring import REFERRAL_REPLY_MODEL, mentions_resources, referral_instruction
 from shared.safety.resources import CRISIS_REPLY_MODEL, SAFE_REPLY_FALLBACK, crisis_reply, resources_for
 from shared.safety.screen import screen_message, screen_reply
 from shared.sessions.statuses import SessionStatus
@@ -83,8 +93,14 @@ class MessageStore(ABC):
 
 @dataclass(frozen=True)
 class TurnResult:
+    """`embedding` is the message's sentence embedding, computed once for the screen and kept here for
+    whoever needs it next in the same turn (never stored on the message: 384 floats per message would
+    double a transcript's size for a vector memory can recompute); None when the model is missing."""
+
     message: Message
     reply: Message | None
+    referral: Referral | None = None
+    embedding: MessageEmbedding | None = None
 
 
 class ConversationService:
@@ -127,7 +143,8 @@ class ConversationService:
         window = max(self.settings.context_messages, self.settings.safety_context_messages * 2)
         recent = self.store.recent_messages(session_id, window)
         # Screened inline, before anything else happens and before any reply is generated.
-        screening = self._screen(session, request.content, recent)
+        embedding = _embedding(request.content)
+        screening = self._screen(session, request.content, recent, embedding)
         message = Message(
             id=message_id_for(session_id, request.client_message_id),
             session_id=session_id,
@@ -152,21 +169,37 @@ class ConversationService:
         stored = existing or message
         # Applied on retries too: if a first attempt died after storing the message, this completes it.
         session = self._escalate(session, stored, screening)
+        referral = decide_referral(screening)
+        if referral is not None:  # recorded once per message, also when a retry completes a first attempt
+            session = self.safety.refer(
+                session_id=session.id,
+                message_id=stored.id,
+                referral=referral,
+                resources=self._resources(session),
+            )
+        done = TurnResult(message=stored, reply=None, referral=referral, embedding=embedding)
         if not request.wants_reply:
-            return TurnResult(message=stored, reply=None)
+            return done
         if existing is not None:
             reply = self.store.get_message(session_id, reply_id_for(existing.id))
             if reply is not None and reply.status != "failed":
-                return TurnResult(message=existing, reply=reply)
+                return replace(done, message=existing, reply=reply)
         history = [m for m in recent if m.id != stored.id] + [stored]
-        return TurnResult(message=stored, reply=self._reply(session, stored, history))
+        return replace(done, reply=self._reply(session, stored, history, referral))
 
-    def _screen(self, session: Session, content: str, recent: list[Message]) -> Screening:
+    def _screen(
+        self, session: Session, content: str, recent: list[Message], embedding: MessageEmbedding | None
+    ) -> Screening:
         window = self.settings.safety_context_messages
         if not window:
-            return screen_message(content)
+            return screen_message(content, embedding=embedding)
         context = [m.content for m in screening_window(session, recent)][-window:]
-        return screen_message(content, recent_user_messages=context)
+        return screen_message(content, recent_user_messages=context, embedding=embedding)
+
+    def _resources(self, session: Session) -> CrisisResources:
+        return session.crisis_resources or resources_for(
+            _locale(session), default_locale=self.settings.default_locale
+        )
 
     def _escalate(self, session: Session, message: Message, screening: Screening) -> Session:
         level = screening.level
@@ -189,7 +222,7 @@ class ConversationService:
         history = [
             ChatTurn("assistant" if m.speaker == AI_SPEAKER else "user", m.content)
             for m in recent[-self.settings.context_messages :]
-            if m.status != "failed"
+            if m.status != "failed" and m.speaker != SYSTEM_SPEAKER
         ]
         return ReplyRequest(
             persona_prompt=persona_prompt(avatar),
@@ -207,7 +240,9 @@ class ConversationService:
         self.recall.keep(session_id=session.id, lines=lines)
         return lines
 
-    def _reply(self, session: Session, message: Message, recent: list[Message]) -> Message:
+    def _reply(
+        self, session: Session, message: Message, recent: list[Message], referral: Referral | None = None
+    ) -> Message:
         started = self.monotonic()
         now = self.clock()
         reply = Message(
@@ -227,9 +262,17 @@ class ConversationService:
             final = self._crisis_reply(session, reply)
             self.store.save_message(final)
             return final
+        if referral is not None and self.provider.offline:
+            final = self._referral_reply(session, reply, referral, replaced=False)
+            self.store.save_message(final)
+            self.store.request_stats_flush(session.id)
+            return final
         streamer = _ThrottledWriter(self, reply, started)
         try:
             request = self._request(session, recent)
+            if referral is not None:
+                instruction = referral_instruction(referral, self._resources(session))
+                request = replace(request, instructions=[*request.instructions, instruction])
             if self.settings.record_prompts:
                 self.store.record_prompt(session.id, reply.id, request.messages(), self.provider.model)
             text, tokens = self._with_retries(streamer, request)
@@ -251,6 +294,13 @@ class ConversationService:
             final = reply.model_copy(
                 update={"content": FALLBACK_REPLY, "status": "failed", "failure_reason": _reason(exc)}
             )
+        if referral is not None and final.status == "complete" and final.safety is None:
+            # The model was told to give the resources; a reply without them is replaced by the template.
+            resources = self._resources(session)
+            if mentions_resources(final.content, resources):
+                final = final.model_copy(update={"safety": _referral_safety(referral, replaced=False)})
+            else:
+                final = self._referral_reply(session, final, referral, replaced=True)
         if final.status == "complete" and final.safety is None and streamer.final_screening is not None:
             final = final.model_copy(update={"sentiment": streamer.final_screening.analysis.sentiment})
         final = final.model_copy(
@@ -264,6 +314,28 @@ class ConversationService:
             self.store.set_ai_typing(session.id, False)
         self.store.request_stats_flush(session.id)
         return final
+
+    def _referral_reply(
+        self, session: Session, reply: Message, referral: Referral, *, replaced: bool
+    ) -> Message:
+        """The protocol's template for `referral`, in the session's locale (offline, or the model's reply
+        left the resources out)."""
+        locale = session.crisis_resources.locale if session.crisis_resources else _locale(session)
+        default = self.settings.default_locale
+        text = (
+            referral_reply(locale, default_locale=default)
+            if referral.kind == ReferralKind.CRISIS
+            else helper_support_reply(locale, default_locale=default)
+        )
+        return reply.model_copy(
+            update={
+                "content": text,
+                "status": "complete",
+                "ai_model": REFERRAL_REPLY_MODEL,
+                "updated_at": self.clock(),
+                "safety": _referral_safety(referral, replaced=replaced),
+            }
+        )
 
     def _crisis_reply(self, session: Session, reply: Message) -> Message:
         """At HIGH_RISK and above the model is not asked: a fixed, supportive reply with resources."""
@@ -352,7 +424,32 @@ def screening_window(session: Session, messages: list[Message]) -> list[Message]
     """The messages the safety screen may look back on: the people's, since the last admin clear
     (so a disclosure an admin has dealt with does not raise the level again)."""
     cleared = session.safety_cleared_at
-    return [m for m in messages if m.speaker != AI_SPEAKER and (cleared is None or m.created_at > cleared)]
+    return [
+        m
+        for m in messages
+        if m.speaker not in (AI_SPEAKER, SYSTEM_SPEAKER) and (cleared is None or m.created_at > cleared)
+    ]
+
+
+def _embedding(text: str) -> MessageEmbedding | None:
+    """The message's embedding, once per turn; None when the bundled model is missing (the screen's rules
+    still run, and the screen reports the learned model's absence itself)."""
+    from shared.memory.embedding import EmbeddingModelMissingError
+
+    try:
+        return embed_message(text)
+    except EmbeddingModelMissingError:
+        return None
+
+
+def _referral_safety(referral: Referral, *, replaced: bool) -> MessageSafety:
+    """Marks a reply that carries a referral, so clients and exports can tell it (signals: the kind)."""
+    return MessageSafety(
+        level=referral.level.value,
+        confidence=1.0,
+        signals=[f"referral:{referral.kind.value}"],
+        replaced=replaced,
+    )
 
 
 class UnsafeReply(Exception):

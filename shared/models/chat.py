@@ -8,7 +8,7 @@ from pydantic import Field, StringConstraints
 
 from shared.models.base import ApiModel
 from shared.models.messages import MAX_CONTENT_LENGTH, MessageSafety
-from shared.models.safety import CrisisResources
+from shared.models.safety import CrisisResources, SessionReferral
 
 ChatText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CONTENT_LENGTH)]
 MAX_HISTORY = 20
@@ -43,3 +43,6 @@ class ChatResponse(ApiModel):
     reply: ChatReply
     safety: MessageSafety = Field(description="The inline screen's verdict on `message` (with the history).")
     crisis_resources: CrisisResources | None = None
+    referral: SessionReferral | None = Field(
+        default=None, description="Set when `message` called for a referral (docs/safety.md, the protocol)."
+    )

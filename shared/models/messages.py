@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from shared.models.base import ApiModel
 
 MAX_CONTENT_LENGTH = 4000
+AI_SPEAKER = "ai"
+SYSTEM_SPEAKER = (
+    "system"  # the backend's notices (the AI notice, break reminders): not the screen's or model's input
+)
 Speaker = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
 MessageType = Literal["text", "transcript", "ai", "system"]
 MessageStatus = Literal["complete", "streaming", "failed"]
 SentimentLabel = Literal["positive", "neutral", "negative"]
-
-AI_SPEAKER = "ai"
 
 
 class Sentiment(ApiModel):
@@ -42,6 +44,15 @@ class PostMessageRequest(ApiModel):
     reply: bool | None = Field(
         default=None, description="Generate an AI reply; default true for text, false for transcript."
     )
+
+    @field_validator("speaker")
+    @classmethod
+    def _people_only(cls, value: str) -> str:
+        # "ai" and "system" are the backend's own speakers: a client posting as them could forge a reply
+        # or a notice, and their messages are left out of the safety screen's context.
+        if value in (AI_SPEAKER, SYSTEM_SPEAKER):
+            raise ValueError(f"speaker {value!r} is reserved for the backend")
+        return value
 
     @property
     def wants_reply(self) -> bool:

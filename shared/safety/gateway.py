@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from shared.models.safety import CrisisResources
 from shared.models.sessions import Session
 from shared.safety.levels import SafetyLevel
+from shared.safety.referral import Referral
 
 
 class SafetyGateway(ABC):
@@ -15,6 +17,15 @@ class SafetyGateway(ABC):
         self, *, session_id: str, level: SafetyLevel, signals: list[str], message_id: str, source: str
     ) -> Session:
         """Raise the session's safety state if `level` is higher (atomically, idempotently); return it."""
+
+    @abstractmethod
+    def refer(
+        self, *, session_id: str, message_id: str, referral: Referral, resources: CrisisResources
+    ) -> Session:
+        """Record the referral `message_id` called for, exactly once per message (`referrals/{messageId}`,
+        no personal data), and let the session carry it with `resources` for the client to show (a
+        `crisis` referral is never replaced by a later `helper_support`). Atomic and idempotent: a
+        retried turn or redelivery records nothing twice. Returns the session."""
 
     @abstractmethod
     def request_assessment(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from backend import logs
 from backend.store import cache
@@ -15,11 +15,14 @@ from backend.store.users import read_user
 from shared.clock import utcnow
 from shared.errors import NotFound
 from shared.models.messages import AI_SPEAKER
-from shared.models.safety import CrisisAlert
+from shared.models.safety import CrisisAlert, CrisisResources
 from shared.models.sessions import Session
+from shared.safety.contact_mail import trusted_contact_mail
 from shared.safety.escalation import Escalation, alert_id_for, escalate
 from shared.safety.gateway import NoSafetyOutbound, SafetyGateway, SafetyOutbound
 from shared.safety.levels import SafetyLevel
+from shared.safety.referral import Referral
+from shared.safety.referring import carried_referral, referral_record
 from shared.safety.resources import resources_for
 from shared.settings import Settings
 
@@ -30,6 +33,7 @@ CRISIS_ALERTS = "crisisAlerts"
 ASSESSMENTS = "safetyAssessments"
 NOTIFICATIONS = "notifications"
 CONTACT_OUTBOX = "trustedContactNotifications"
+REFERRALS = "referrals"
 
 
 @translate_errors
@@ -164,6 +168,62 @@ class FirestoreSafetyGateway(SafetyGateway):
         self._notify_trusted_contacts(alert)
         return alert
 
+    def refer(
+        self, *, session_id: str, message_id: str, referral: Referral, resources: CrisisResources
+    ) -> Session:
+        from google.cloud import firestore
+
+        session_ref = self.db.collection(SESSIONS).document(session_id)
+        record_ref = self.db.collection(REFERRALS).document(message_id)
+
+        @firestore.transactional
+        def run(transaction: Transaction) -> tuple[Session, bool]:
+            snapshot = session_ref.get(transaction=transaction)
+            if not snapshot.exists:
+                raise NotFound("Session not found.")
+            session = from_document(Session, snapshot.to_dict(), id=snapshot.id)
+            if record_ref.get(transaction=transaction).exists:
+                return session, False  # a retried turn: recorded and shown already
+            now = utcnow()
+            transaction.set(record_ref, to_document(referral_record(referral, now=now, source="session")))
+            update = {
+                "referral": carried_referral(session.referral, referral, now),
+                "crisis_resources": session.crisis_resources or resources,
+                "updated_at": now,
+            }
+            changed = session.model_copy(update=update)
+            transaction.update(
+                session_ref,
+                changed.model_dump(
+                    mode="python", by_alias=True, include={"referral", "crisis_resources", "updated_at"}
+                ),
+            )
+            return changed, True
+
+        session, recorded = cast(tuple[Session, bool], run(self.db.transaction()))
+        if recorded:
+            cache.invalidate(session_id)
+            logs.info(
+                "referral made",
+                sessionId=session_id,
+                kind=referral.kind.value,
+                level=referral.level.value,
+                protocolVersion=referral.protocol_version,
+            )
+        return session
+
+    def refer_without_session(self, *, message_key: str, referral: Referral) -> bool:
+        """Record a `POST /ai/chat` referral once per `message_key` (a hash of the user, the text and the
+        day); False when a retry had recorded it already."""
+        from google.api_core.exceptions import AlreadyExists
+
+        record = referral_record(referral, now=utcnow(), source="ai_chat")
+        try:
+            self.db.collection(REFERRALS).document(f"ai-chat-{message_key[:32]}").create(to_document(record))
+        except AlreadyExists:
+            return False
+        return True
+
     def request_assessment(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:
         self.outbound.assessment_requested(session=session, message_id=message_id, level=level)
 
@@ -188,6 +248,7 @@ class FirestoreSafetyGateway(SafetyGateway):
                 "read": False,
             }
             note_id = f"{alert.id}-{index}"
+            document: dict[str, Any] = note
             if contact.uid:
                 target = (
                     self.db.collection(USERS)
@@ -195,10 +256,16 @@ class FirestoreSafetyGateway(SafetyGateway):
                     .collection(NOTIFICATIONS)
                     .document(note_id)
                 )
+            elif contact.email:
+                # An e-mail the "Trigger Email from Firestore" extension sends (docs/deploy.md).
+                target = self.db.collection(self.settings.mail_collection).document(note_id)
+                document = trusted_contact_mail(
+                    to=contact.email, subject=title, body=body, contact_name=contact.name
+                )
             else:
                 target = self.db.collection(CONTACT_OUTBOX).document(note_id)
             try:
-                target.create(note)
+                target.create(document)
             except Exception as exc:  # already notified (redelivery) or a transient failure: log, go on
                 logs.info("trusted contact not notified", userId=alert.user_id, errorType=type(exc).__name__)
                 continue
