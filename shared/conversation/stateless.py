@@ -25,6 +25,7 @@ from shared.safety.levels import Screening
 from shared.safety.referral import ReferralKind, decide_referral, helper_support_reply, referral_reply
 from shared.safety.referring import (
     REFERRAL_REPLY_MODEL,
+    applies_to_message,
     carried_referral,
     mentions_resources,
     referral_instruction,
@@ -69,7 +70,7 @@ def chat_once(
             }
         )
 
-    referral = decide_referral(screening)
+    referral = applies_to_message(decide_referral(screening), screening)
     resources = resources_for(request.locale, default_locale=settings.default_locale)
     shown = carried_referral(None, referral, datetime.now(UTC)) if referral else None
     referred = {"crisis_resources": resources, "referral": shown} if referral else {}

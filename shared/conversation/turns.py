@@ -34,7 +34,12 @@ from shared.safety.referral import (
     helper_support_reply,
     referral_reply,
 )
-from shared.safety.referring import REFERRAL_REPLY_MODEL, mentions_resources, referral_instruction
+from shared.safety.referring import (
+    REFERRAL_REPLY_MODEL,
+    applies_to_message,
+    mentions_resources,
+    referral_instruction,
+)
 from shared.safety.resources import CRISIS_REPLY_MODEL, SAFE_REPLY_FALLBACK, crisis_reply, resources_for
 from shared.safety.screen import screen_message, screen_reply
 from shared.sessions.statuses import SessionStatus
@@ -169,7 +174,7 @@ class ConversationService:
         stored = existing or message
         # Applied on retries too: if a first attempt died after storing the message, this completes it.
         session = self._escalate(session, stored, screening)
-        referral = decide_referral(screening)
+        referral = applies_to_message(decide_referral(screening), screening)
         if referral is not None:  # recorded once per message, also when a retry completes a first attempt
             session = self.safety.refer(
                 session_id=session.id,

@@ -10,10 +10,13 @@ import re
 from datetime import datetime
 
 from shared.models.safety import CrisisResources, ReferralRecord, SessionReferral
-from shared.safety.referral import Referral, ReferralKind
+from shared.safety.levels import Screening
+from shared.safety.referral import HELPER_SIGNALS, Referral, ReferralKind
 
 __all__ = [
+    "CARRIED_OVER",
     "REFERRAL_REPLY_MODEL",
+    "applies_to_message",
     "carried_referral",
     "mentions_resources",
     "referral_instruction",
@@ -22,6 +25,22 @@ __all__ = [
 
 REFERRAL_REPLY_MODEL = "safety-referral-template"
 """`aiModel` of a reply that is the protocol's template (offline, or the model left the resources out)."""
+
+
+CARRIED_OVER = frozenset({"context_carryover"})
+"""The screen's signal for a level carried over from an earlier message in the window."""
+
+
+def applies_to_message(referral: Referral | None, screening: Screening) -> Referral | None:
+    """The referral, unless the message only inherits an earlier message's level (`context_carryover`
+    and nothing of its own): that earlier message was referred already and the session still shows the
+    referral and the resources, so "thanks, I had tea" neither gets the template again nor counts as a
+    second referral in the report. A message of its own that is someone else's risk still gets
+    `helper_support`."""
+    if referral is None or not referral.reasons or not set(referral.reasons) <= CARRIED_OVER:
+        return referral
+    helper = tuple(sorted(HELPER_SIGNALS & set(screening.signals)))
+    return Referral(ReferralKind.HELPER_SUPPORT, screening.level, helper) if helper else None
 
 
 def carried_referral(current: SessionReferral | None, referral: Referral, now: datetime) -> SessionReferral:
