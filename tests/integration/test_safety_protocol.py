@@ -21,7 +21,9 @@ from tests.support.emulator import Api, TestUser, firestore_db
 
 PASSIVE = "Honestly I don't want to be alive anymore."
 NEGATED = "I'm not suicidal and I do want to be alive, I just had a stressful week at work."
-THIRD_PERSON = "My brother told me last night that he doesn't want to be alive anymore and I'm scared for him."
+THIRD_PERSON = (
+    "My brother told me last night that he doesn't want to be alive anymore and I'm scared for him."
+)
 INTERVAL = float(os.environ.get("SESSIONS_AI_NOTICE_INTERVAL_SECONDS", "10800"))
 
 
