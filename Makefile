@@ -61,7 +61,7 @@ integration: export SESSIONS_REMINDER_LEADS_SECONDS ?= 6,0
 integration: export SESSIONS_MISSED_GRACE_SECONDS ?= 4
 integration: export SESSIONS_LOW_CREDIT_WARNING_MINUTES ?= 10
 integration: export SESSIONS_RECORD_PROMPTS ?= true
-integration: export SESSIONS_AI_NOTICE_INTERVAL_SECONDS ?= 8
+integration: export SESSIONS_AI_NOTICE_INTERVAL_SECONDS ?= 12
 integration: install
 	infra/local/emulators.sh exec "$(VENV)/bin/pytest -m emulator --junitxml=.local/junit-integration.xml"
 

@@ -450,7 +450,8 @@ def test_export_contains_the_callers_data_only(api: Api, user: TestUser, other_u
     export = body["export"]
     assert body["exportedAt"] and export["userId"] == user.uid
     assert [s["session"]["id"] for s in export["sessions"]] == [mine]
-    assert [m["content"] for m in export["sessions"][0]["messages"]] == ["My own words."]
+    said = [m["content"] for m in export["sessions"][0]["messages"] if m["speaker"] != "system"]
+    assert said == ["My own words."], "the AI notices are exported too, as system messages"
     assert [e["toStatus"] for e in export["sessions"][0]["events"]][-1] == "completed"
     assert export["state"]["conversationContext"] == {"step": 2}
     assert export["user"]["fcmTokenPresent"] is True and "secret-token" not in response.text
