@@ -89,6 +89,8 @@ def set_minor(call: Call) -> MinorFlagResponse:
 
     uid = call.params["userId"]
     body: MinorFlagRequest = call.body
+    if not db().collection("users").document(uid).get().exists:
+        ensure_account_exists(uid)  # a user known by e-mail has a document; anyone else needs an account
     user = update_user_fields(db(), uid, {"minor": body.minor}, get_settings())
     logs.info("minor flag set", userId=uid, minor=user.minor, adminUid=call.uid)
     return MinorFlagResponse(uid=uid, minor=user.minor)
@@ -231,11 +233,12 @@ ROUTES: tuple[Route, ...] = (
         "PUT",
         f"{API_PREFIX}/admin/users/{{userId}}/minor",
         set_minor,
-        "Mark a user as a minor (break reminders with the AI notices); admin or trusted server only",
+        "Mark a user as a minor (break reminders with the AI notices); admin or trusted server only; 404 for unknown users",
         GROUP,
         MinorFlagResponse,
         body=MinorFlagRequest,
         access="admin",
+        errors=(NotFound,),
     ),
     Route(
         "DELETE",
