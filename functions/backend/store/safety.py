@@ -126,6 +126,17 @@ class FirestoreSafetyGateway(SafetyGateway):
         context = [d.get("content") for d in reversed(list(earlier)) if d.get("speaker") != AI_SPEAKER]
         return str(target.get("content")), context[-size:]
 
+    def cleared_after(self, *, session_id: str, message_id: str) -> bool:
+        """True when an admin cleared the session's level after this message was written: a deep
+        assessment that arrives late must not raise the level again for what the admin dealt with."""
+        session = self.db.collection(SESSIONS).document(session_id).get()
+        message = (
+            self.db.collection(SESSIONS).document(session_id).collection("messages").document(message_id)
+        )
+        cleared = (session.to_dict() or {}).get("safetyClearedAt") if session.exists else None
+        written = (message.get().to_dict() or {}).get("createdAt") if cleared else None
+        return bool(cleared and written and written <= cleared)
+
     def record_assessment(
         self, *, session_id: str, message_id: str, level: SafetyLevel, signals: list[str], source: str
     ) -> None:

@@ -38,5 +38,8 @@ def assess(payload: dict[str, Any]) -> SafetyLevel | None:
     gateway.record_assessment(
         session_id=session_id, message_id=message_id, level=level, signals=signals, source=source
     )
+    if gateway.cleared_after(session_id=session_id, message_id=message_id):
+        logs.info("assessment after an admin clear: level kept", sessionId=session_id)
+        return level
     gateway.apply(session_id=session_id, level=level, signals=signals, message_id=message_id, source=source)
     return level
