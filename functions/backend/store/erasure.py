@@ -22,6 +22,7 @@ from shared.clock import utcnow
 from shared.errors import Conflict
 from shared.models.userdata import ErasedCounts
 from shared.models.users import UserDocument
+from shared.settings import get_settings
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, CollectionReference, DocumentReference, WriteBatch
@@ -31,6 +32,8 @@ MEMORIES = "memories"
 
 MESSAGES = "messages"
 LIVE_STATUSES = ("active", "paused")
+MAX_CONTACTS = 5  # TrustedContactsRequest's limit: mail ids are `{alertId}-{index}`
+
 # What an anonymised crisis alert says instead of the user, session and message it came from.
 ERASED = "erased"
 
@@ -193,6 +196,9 @@ def anonymise_alerts(db: Client, uid: str) -> int:
                     "resolutionNote": None,
                 },
             )
+            # The e-mails to the user's contacts name the contacts' addresses: they go with the user.
+            for index in range(MAX_CONTACTS):
+                batch.delete(db.collection(get_settings().mail_collection).document(f"{doc.id}-{index}"))
         batch.commit()  # the updated alerts leave the query
         total += len(docs)
     return total
