@@ -215,8 +215,7 @@ def test_no_client_is_created_with_the_auth_emulator_in_a_real_project(
     monkeypatch.setenv("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
     monkeypatch.setenv("GCLOUD_PROJECT", "acme-prod")
     get_settings.cache_clear()
-    clients.firebase_app.cache_clear()
-    clients.firestore_client.cache_clear()
+    clients.forget_clients()
     try:
         with pytest.raises(EmulatorOutsideDemoProject):
             clients.firebase_app()
@@ -224,5 +223,4 @@ def test_no_client_is_created_with_the_auth_emulator_in_a_real_project(
             clients.firestore_client()
     finally:
         get_settings.cache_clear()
-        clients.firebase_app.cache_clear()
-        clients.firestore_client.cache_clear()
+        clients.forget_clients()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,11 @@ from shared.settings import get_settings
 if TYPE_CHECKING:
     from firebase_admin import App
     from google.cloud.firestore import Client as FirestoreClient
+
+
+# lru_cache does not stop two threads of a fresh instance from building a client at once, and a second
+# `initialize_app` raises: the first requests of an instance arrive together, so creation is serialised.
+_creating = threading.Lock()
 
 
 def emulated() -> bool:
@@ -33,8 +39,13 @@ def _credentials() -> Any:
     return AnonymousCredentials()  # type: ignore[no-untyped-call]
 
 
-@lru_cache(maxsize=1)
 def firebase_app() -> App:
+    with _creating:
+        return _firebase_app()
+
+
+@lru_cache(maxsize=1)
+def _firebase_app() -> App:
     import firebase_admin
     from firebase_admin import credentials
 
@@ -50,8 +61,13 @@ def firebase_app() -> App:
     return firebase_admin.initialize_app(options=options)
 
 
-@lru_cache(maxsize=1)
 def firestore_client() -> FirestoreClient:
+    with _creating:
+        return _firestore_client()
+
+
+@lru_cache(maxsize=1)
+def _firestore_client() -> FirestoreClient:
     from google.cloud import firestore
 
     guard_emulators()
@@ -60,3 +76,10 @@ def firestore_client() -> FirestoreClient:
     query_log.install()  # records query shapes for the index check when SESSIONS_RECORD_QUERIES is set
     client: FirestoreClient = firestore.Client(project=get_settings().project_id, credentials=_credentials())
     return client
+
+
+def forget_clients() -> None:
+    """Drop the cached clients (tests that change the environment between cases)."""
+    with _creating:
+        _firebase_app.cache_clear()
+        _firestore_client.cache_clear()
