@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.crisis import MAX_CHARS, URGENT, load, score  # noqa: E402
+from bench.crisis_data import MAX_CHARS, URGENT, load, score  # noqa: E402
 from shared.safety import learned  # noqa: E402
 from shared.safety.embedding import SCREEN_MAX_TOKENS  # noqa: E402
 from shared.safety.screen import MODIFIER_SIGNALS, _screen  # noqa: E402
