@@ -71,6 +71,9 @@ class ContactInvite(ApiModel):
     contact_uid: str | None = None
     contact_email: str | None = None
     name: str  # the inviter's name for the contact: shown to the inviter only
+    # Where the inviter listed this contact: the list reads back in the order it was written
+    # (invitations written in one batch share `created_at`, so that alone cannot order them).
+    position: int = Field(default=0, ge=0, lt=MAX_CONTACTS)
     status: InviteStatus = "pending"
     created_at: datetime
     responded_at: datetime | None = None

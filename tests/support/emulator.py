@@ -15,6 +15,11 @@ API_BASE = os.environ.get("SESSIONS_API_BASE", "http://127.0.0.1:5000/api/v1")
 AUTH_HOST = os.environ.get("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
 FIRESTORE_HOST = os.environ.get("FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080")
 TIMEOUT = 30
+# The Functions emulator answers 500 with a bare Node error (`{"code":"ECONNRESET"}`) when its proxy
+# loses the socket to a Python worker process it spawned (it then kills that worker). That is the
+# emulator's transport failing, never our error envelope (which is always `{"error": ...}`); a real
+# client retries such a 5xx, so the harness retries it once like a client would.
+EMULATOR_TRANSPORT_ERRORS = ('{"code":"ECONNRESET"}', '{"code":"EPIPE"}', '{"code":"ECONNREFUSED"}')
 
 
 def require_emulators() -> None:
@@ -90,7 +95,12 @@ class Api:
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         headers = dict(self.user.headers if self.user else {})
         headers.update(kwargs.pop("headers", {}) or {})
-        return requests.request(method, f"{self.base}{path}", headers=headers, timeout=TIMEOUT, **kwargs)
+        response = requests.request(method, f"{self.base}{path}", headers=headers, timeout=TIMEOUT, **kwargs)
+        if response.status_code == 500 and response.text.strip() in EMULATOR_TRANSPORT_ERRORS:
+            response = requests.request(
+                method, f"{self.base}{path}", headers=headers, timeout=TIMEOUT, **kwargs
+            )
+        return response
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", path, **kwargs)

@@ -30,7 +30,8 @@ def _sent(db: Client, inviter_uid: str) -> list[ContactInvite]:
 
     docs = db.collection(CONTACT_INVITES).where(filter=FieldFilter("inviterUid", "==", inviter_uid)).get()
     return sorted(
-        (from_document(ContactInvite, d.to_dict(), id=d.id) for d in docs), key=lambda i: i.created_at
+        (from_document(ContactInvite, d.to_dict(), id=d.id) for d in docs),
+        key=lambda i: (i.position, i.created_at),
     )
 
 
@@ -57,10 +58,10 @@ def replace_contacts(
     batch = db.batch()
     for invite_id in existing.keys() - wanted.keys():
         batch.delete(db.collection(CONTACT_INVITES).document(invite_id))
-    for invite_id, contact in wanted.items():
+    for position, (invite_id, contact) in enumerate(wanted.items()):
         ref = db.collection(CONTACT_INVITES).document(invite_id)
         if invite_id in existing:
-            batch.update(ref, {"name": contact.name})
+            batch.update(ref, {"name": contact.name, "position": position})
             continue
         invite = ContactInvite(
             id=invite_id,
@@ -69,6 +70,7 @@ def replace_contacts(
             contact_uid=contact.uid,
             contact_email=contact.email,
             name=contact.name,
+            position=position,
             created_at=now,
         )
         batch.set(ref, to_document(invite, exclude={"id"}))
