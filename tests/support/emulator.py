@@ -14,7 +14,10 @@ PROJECT_ID = os.environ.get("GCLOUD_PROJECT", "demo-sessions")
 API_BASE = os.environ.get("SESSIONS_API_BASE", "http://127.0.0.1:5000/api/v1")
 AUTH_HOST = os.environ.get("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
 FIRESTORE_HOST = os.environ.get("FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080")
-TIMEOUT = 30
+# Longer than the HTTP functions' own 60 s timeout, so a request always gets the server's answer (ours, or
+# the emulator's timeout error): under load the emulator cold-starts one Python worker per concurrent
+# request (twenty at once in the race tests), and a client giving up first would test its own patience.
+TIMEOUT = 75
 # The Functions emulator answers 500 with a bare Node error (`{"code":"ECONNRESET"}`) when its proxy
 # loses the socket to a Python worker process it spawned (it then kills that worker). That is the
 # emulator's transport failing, never our error envelope (which is always `{"error": ...}`); a real
