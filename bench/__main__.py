@@ -15,6 +15,7 @@ BENCHMARKS = {
     "ops": "billable Firestore operations per turn over a 10-turn session",
     "stream": "5 transcript messages/s for 30 s: writes/s on the session document",
     "memory": "session end -> memory ready through Pub/Sub, vs in-process and per-message adds",
+    "coldstart": "process spawn -> first 2xx of sessions_api vs a bare one-write app (functions-framework)",
     "rooms": "8 participants, 5 lines/s for 60 s in one room: storage, writes/s, listener delivery",
 }
 

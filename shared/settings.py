@@ -54,8 +54,11 @@ class Settings(BaseSettings):
     offline_stream_delay_ms: int = Field(default=0, ge=0, le=2000)
     # AI message content is rewritten at most this often while streaming.
     stream_update_interval_ms: int = Field(default=300, ge=50)
-    # Session aggregates are written at most once per this many seconds.
-    stats_flush_interval_seconds: float = Field(default=1.0, gt=0)
+    # Session aggregates (messageCount, tokensUsed, aiResponseTimeAvg, lastMessageAt) are written at most
+    # once per this many seconds: each flush costs 3 billable operations, so at a human pace of a turn
+    # every second or two a 1 s window paid one flush per turn. They trail the transcript by up to this
+    # long; the transcript itself, the status and the safety state are never delayed.
+    stats_flush_interval_seconds: float = Field(default=5.0, gt=0, le=60)
     # Locale for crisis resources when the session does not say (metadata.locale).
     default_locale: str = "en-US"
     # How many recent user messages the safety screen sees with the current one.

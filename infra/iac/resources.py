@@ -94,7 +94,7 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("admin_api", "admin-api", (DATASTORE, *_TASKS, PUBLISHER, SECRETS, AUTH_VIEWER), "http"),
     Function("rooms_api", "rooms-api", (DATASTORE, *_TASKS, SECRETS), "http"),
     Function("safety_api", "safety-api", (DATASTORE, *_TASKS, PUBLISHER, FCM), "http"),
-    Function("meta_api", "meta-api", _WITH_PUSH, "http"),
+    Function("meta_api", "meta-api", (DATASTORE, PUBLISHER, SECRETS), "http"),
     Function("flushSessionStats", "stats-tasks", (DATASTORE,), "task"),
     Function("sessionTimer", "session-tasks", (DATASTORE, *_TASKS, PUBLISHER, FCM), "task"),
     Function("sessionReminder", "session-tasks", (DATASTORE, *_TASKS, PUBLISHER, FCM), "task"),

@@ -22,18 +22,38 @@ def reply_id_for(message_id: str) -> str:
     return f"{message_id}-r"
 
 
+class SessionChanged(Exception):
+    """The session changed between the read a turn was prepared from and the atomic write that would
+    store the turn's message; nothing was written, and the turn is prepared again from the session now."""
+
+
+def same_turn_inputs(prepared: Session, now: Session) -> bool:
+    """Whether a turn prepared from `prepared` (screened, escalated, timed) is still right for `now`."""
+    return (
+        prepared.user_id == now.user_id
+        and prepared.status is now.status
+        and prepared.safety_state is now.safety_state
+        and prepared.started_at == now.started_at
+        and prepared.paused_seconds == now.paused_seconds
+    )
+
+
 class MessageStore(ABC):
     """Storage the conversation needs. Firestore in the functions; in memory in unit tests."""
 
     @abstractmethod
-    def load_session(self, session_id: str) -> Session | None: ...
+    def load_session(self, session_id: str, *, fresh: bool = False) -> Session | None:
+        """The session; without `fresh`, adapters may answer from what they last read, because
+        `create_message(prepared_from=...)` re-reads it atomically before anything is stored."""
 
     @abstractmethod
-    def create_message(self, message: Message) -> Message | None:
+    def create_message(self, message: Message, *, prepared_from: Session | None = None) -> Message | None:
         """Create the message; if one with this id exists, return it and write nothing.
 
-        The session's status is checked in the same atomic write: a message racing a pause or an end
-        is either stored before it or refused (InvalidStateTransition), never stored after it."""
+        The session is read in the same atomic write: a message racing a pause or an end is either
+        stored before it or refused (InvalidStateTransition), never stored after it; and when the turn
+        was prepared from a session that differs from it (`same_turn_inputs`), SessionChanged and
+        nothing is written. Afterwards `load_session` answers with the session this write read."""
 
     def claim_generation(self, *, session_id: str, message_id: str, now: datetime, lease: float) -> bool:
         """Claim the generation of the message's reply if `claimable` (atomically in real adapters)."""

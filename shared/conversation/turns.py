@@ -18,7 +18,7 @@ from shared.conversation.generation import lease_seconds
 from shared.conversation.interruptions import heard_text, interruption_note, spoken
 from shared.conversation.personas import persona_prompt
 from shared.conversation.provider import AiProvider, ChatTurn, ReplyRequest
-from shared.conversation.store import MessageStore, message_id_for, reply_id_for
+from shared.conversation.store import MessageStore, SessionChanged, message_id_for, reply_id_for
 from shared.conversation.streaming import (
     FALLBACK_REPLY,
     SessionNoLongerActive,
@@ -83,8 +83,14 @@ class ConversationService:
         self.clock = clock
         self.monotonic = monotonic
 
-    def live_session(self, *, user_id: str, session_id: str) -> Session:
-        session = self.store.load_session(session_id)
+    def live_session(self, *, user_id: str, session_id: str, fresh: bool = False) -> Session:
+        session = self.store.load_session(session_id, fresh=fresh)
+        if not fresh and (
+            session is None or session.user_id != user_id or session.status is not SessionStatus.ACTIVE
+        ):
+            # What this instance read last may be out of date (a resume made elsewhere): a turn is
+            # refused only on a fresh read. An accepted one is re-checked by the message's own write.
+            session = self.store.load_session(session_id, fresh=True)
         if session is None or session.user_id != user_id:
             raise NotFound("Session not found.")
         if session.status is SessionStatus.ACTIVE:
@@ -97,7 +103,19 @@ class ConversationService:
         return session
 
     def post(self, *, user_id: str, session_id: str, request: PostMessageRequest) -> TurnResult:
-        session = self.live_session(user_id=user_id, session_id=session_id)
+        try:
+            return self._post(user_id=user_id, session_id=session_id, request=request, fresh=False)
+        except SessionChanged:
+            pass  # changed elsewhere since this instance read it: prepare the turn again from a fresh read
+        try:
+            return self._post(user_id=user_id, session_id=session_id, request=request, fresh=True)
+        except SessionChanged:
+            raise Conflict(
+                "The session changed while the message was being stored; retry.", headers={"Retry-After": "1"}
+            ) from None
+
+    def _post(self, *, user_id: str, session_id: str, request: PostMessageRequest, fresh: bool) -> TurnResult:
+        session = self.live_session(user_id=user_id, session_id=session_id, fresh=fresh)
         now = self.clock()
         # One read of the recent window serves both the safety screen and the model's context.
         window = max(self.settings.context_messages, self.settings.safety_context_messages * 2)
@@ -124,7 +142,9 @@ class ConversationService:
                 level=screening.level.value, confidence=screening.confidence, signals=list(screening.signals)
             ),
         )
-        existing = self.store.create_message(message)
+        existing = self.store.create_message(message, prepared_from=session)
+        # The session as the message's own write read it: the freshest this turn can have.
+        session = self.store.load_session(session_id) or session
         if existing is None:
             self.store.request_stats_flush(session_id)
         stored = existing or message

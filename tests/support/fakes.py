@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from shared.conversation.provider import AiProvider, ReplyChunk, ReplyRequest
+from shared.conversation.store import SessionChanged, same_turn_inputs
 from shared.conversation.turns import MessageStore
 from shared.errors import InvalidStateTransition
 from shared.models.messages import Message, MessageType
@@ -46,16 +47,18 @@ class InMemoryMessageStore(MessageStore):
         self.lock = threading.RLock()
         self.claims = 0  # what a transaction gives the real store
 
-    def load_session(self, session_id: str) -> Session | None:
+    def load_session(self, session_id: str, *, fresh: bool = False) -> Session | None:
         return self.sessions.get(session_id)
 
-    def create_message(self, message: Message) -> Message | None:
+    def create_message(self, message: Message, *, prepared_from: Session | None = None) -> Message | None:
         with self.lock:
             if message.id in self.messages:
                 return self.messages[message.id]
             session = self.sessions.get(message.session_id)
             if session is None or session.status is not SessionStatus.ACTIVE:
                 raise InvalidStateTransition("Messages need an active session.")
+            if prepared_from is not None and not same_turn_inputs(prepared_from, session):
+                raise SessionChanged()
             self.messages[message.id] = message
             self.writes.append(("create", message.id))
             return None

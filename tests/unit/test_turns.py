@@ -221,3 +221,63 @@ def test_unsafe_model_text_is_never_shown_even_half_streamed() -> None:
     assert turn.reply is not None and turn.reply.safety is not None and turn.reply.safety.replaced
     shown = [store.messages[i].content for kind, i in store.writes if kind.startswith("save")]
     assert all("pills" not in text for text in shown)
+
+
+class StaleReadStore(InMemoryMessageStore):
+    """An instance that read the session before another instance changed it: a non-fresh load answers
+    with that old copy (as the Firestore adapter's per-instance cache may)."""
+
+    def __init__(self, sessions: dict[str, Session], stale: Session) -> None:
+        super().__init__(sessions)
+        self.stale: Session | None = stale
+        self.fresh_reads = 0
+
+    def load_session(self, session_id: str, *, fresh: bool = False) -> Session | None:
+        if fresh:
+            self.fresh_reads += 1
+            self.stale = None  # a fresh read replaces what this instance remembered
+        return self.stale or self.sessions.get(session_id)
+
+
+def _stale_service(
+    stale: Session, now: Session, clock: FakeClock
+) -> tuple[ConversationService, StaleReadStore]:
+    store = StaleReadStore({SID: now}, stale)
+    service = ConversationService(
+        store=store,
+        provider=ScriptedProvider(["I", "hear", "you."], clock),
+        safety=InMemorySafetyGateway(store.sessions, clock),
+        settings=Settings(),
+        clock=clock.wall,
+        monotonic=clock.monotonic,
+    )
+    return service, store
+
+
+def test_a_crisis_raised_elsewhere_after_this_instance_read_the_session_is_never_missed() -> None:
+    clock = FakeClock()
+    stale = make_session(clock)
+    now = stale.model_copy(update={"safety_state": SafetyLevel.HIGH_RISK, "crisis_alert_triggered": True})
+    service, store = _stale_service(stale, now, clock)
+    turn = service.post(user_id=OWNER, session_id=SID, request=say("ok, what now?"))
+    # Prepared from the old copy, refused by the write, prepared again from the session as it is.
+    assert store.fresh_reads == 1
+    assert turn.reply is not None and turn.reply.ai_model == "safety-fixed-response"
+
+
+def test_a_pause_made_elsewhere_after_this_instance_read_the_session_refuses_the_message() -> None:
+    clock = FakeClock()
+    stale = make_session(clock)
+    service, store = _stale_service(stale, stale.model_copy(update={"status": SessionStatus.PAUSED}), clock)
+    with pytest.raises(InvalidStateTransition):
+        service.post(user_id=OWNER, session_id=SID, request=say("hello"))
+    assert store.messages == {}
+
+
+def test_a_resume_made_elsewhere_is_seen_although_this_instance_read_the_session_paused() -> None:
+    clock = FakeClock()
+    paused = make_session(clock, SessionStatus.PAUSED)
+    service, store = _stale_service(paused, paused.model_copy(update={"status": SessionStatus.ACTIVE}), clock)
+    turn = service.post(user_id=OWNER, session_id=SID, request=say("hello again", reply=False))
+    assert turn.message.id in store.messages
+    assert store.fresh_reads == 1

@@ -1,60 +1,82 @@
 """The API's route table: one module per resource, each route tagged with the deployed function (group)
-that serves it. The table drives dispatch and the OpenAPI document served from it."""
+that serves it. The table drives dispatch and the OpenAPI document served from it.
+
+Each function imports only the route modules of its own group (`routes_for`): a cold start of
+`sessions_api` does not build the admin, analytics or rooms models. `ROUTE_MODULES` lists them in table
+order, with the groups each one serves; tests/unit/test_route_modules.py proves the listing complete.
+"""
 
 from __future__ import annotations
 
-from backend.api import (
-    admin,
-    analytics,
-    chat,
-    contacts,
-    memory,
-    memory_control,
-    messages,
-    meta,
-    rooms,
-    rooms_admin,
-    safety,
-    sessions,
-    users,
-    voice,
-)
+import importlib
+from functools import cache, lru_cache
+from typing import Any
+
 from backend.http.routing import API_PREFIX, Call, Response, Route
+
+# Module -> the groups (deployed functions) of its routes, in the order the table is read.
+ROUTE_MODULES: dict[str, frozenset[str]] = {
+    "sessions": frozenset({"sessions"}),
+    "messages": frozenset({"sessions"}),
+    "voice": frozenset({"sessions"}),
+    "memory": frozenset({"sessions", "users"}),
+    "memory_control": frozenset({"sessions", "users"}),
+    "chat": frozenset({"sessions"}),
+    "safety": frozenset({"sessions", "safety"}),
+    "users": frozenset({"users"}),
+    "contacts": frozenset({"users"}),
+    "admin": frozenset({"admin"}),
+    "analytics": frozenset({"admin"}),
+    "rooms": frozenset({"rooms"}),
+    "rooms_admin": frozenset({"admin"}),
+    "meta": frozenset({"meta"}),
+}
 
 
 def openapi(call: Call) -> Response:
     from backend.http.openapi import build_openapi
 
-    return Response(body=build_openapi(ROUTES))
+    return Response(body=build_openapi(all_routes()))
 
 
-ROUTES: tuple[Route, ...] = (
-    *sessions.ROUTES,
-    *messages.ROUTES,
-    *voice.ROUTES,
-    *memory.ROUTES,
-    *memory_control.ROUTES,
-    *chat.ROUTES,
-    *safety.ROUTES,
-    *users.ROUTES,
-    *contacts.ROUTES,
-    *admin.ROUTES,
-    *analytics.ROUTES,
-    *rooms.ROUTES,
-    *rooms_admin.ROUTES,
-    *meta.ROUTES,
-    Route(
-        "GET",
-        f"{API_PREFIX}/openapi.json",
-        openapi,
-        "This OpenAPI document",
-        meta.GROUP,
-        None,
-        access="public",
-        rate_limited=False,
-    ),
+OPENAPI_ROUTE = Route(
+    "GET",
+    f"{API_PREFIX}/openapi.json",
+    openapi,
+    "This OpenAPI document",
+    "meta",
+    None,
+    access="public",
+    rate_limited=False,
 )
 
 
+def _module_routes(name: str) -> tuple[Route, ...]:
+    routes: tuple[Route, ...] = importlib.import_module(f"backend.api.{name}").ROUTES
+    return routes
+
+
+@cache
 def routes_for(group: str) -> tuple[Route, ...]:
-    return tuple(route for route in ROUTES if route.group == group)
+    """The routes one deployed function serves, importing only the modules that declare them."""
+    found = tuple(
+        route
+        for name, groups in ROUTE_MODULES.items()
+        if group in groups
+        for route in _module_routes(name)
+        if route.group == group
+    )
+    return (*found, OPENAPI_ROUTE) if group == OPENAPI_ROUTE.group else found
+
+
+@lru_cache(maxsize=1)
+def all_routes() -> tuple[Route, ...]:
+    """The whole table (the OpenAPI document and the tests), in table order."""
+    return (*(route for name in ROUTE_MODULES for route in _module_routes(name)), OPENAPI_ROUTE)
+
+
+def __getattr__(name: str) -> Any:
+    # `from backend.api import ROUTES` keeps working, built on first use rather than at import.
+    if name == "ROUTES":
+        return all_routes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,6 +1,11 @@
 """Per-instance cache of a session's recent messages (the model's context), so a turn does not
 re-read what this instance just wrote. After `context_cache_seconds` (2 s) one query fetches only what
-other instances wrote since. The session document itself is never cached (it carries the safety state).
+other instances wrote since.
+
+The session document is cached too, as last read by this instance, but only to *prepare* a turn: the
+transaction that stores the turn's message reads the session again and refuses to commit when what the
+turn was decided from (status, safety state, timing) differs (see FirestoreMessageStore.create_message),
+so a pause, an end or a safety change made anywhere is never missed.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from shared.models.messages import Message
+from shared.models.sessions import Session
 
 _lock = threading.Lock()
 
@@ -19,6 +25,7 @@ class _Entry:
     messages: dict[str, Message] = field(default_factory=dict)  # by id, in arrival order
     messages_checked_at: float = 0.0
     messages_loaded: bool = False
+    session: Session | None = None  # as last read here; only ever trusted after a re-read (see above)
 
 
 _entries: dict[str, _Entry] = {}
@@ -53,3 +60,15 @@ def remember(message: Message) -> None:
         cached.messages[message.id] = message
         if len(cached.messages) > MAX_CACHED_MESSAGES:
             del cached.messages[next(iter(cached.messages))]
+
+
+def keep_session(session: Session) -> None:
+    cached = entry(session.id)
+    with _lock:
+        cached.session = session
+
+
+def session(session_id: str) -> Session | None:
+    with _lock:
+        found = _entries.get(session_id)
+        return found.session if found is not None else None

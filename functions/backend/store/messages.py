@@ -14,6 +14,7 @@ from backend.store.errors import translate_errors
 from backend.store.metering import charge
 from shared.clock import utcnow
 from shared.conversation.provider import ChatTurn
+from shared.conversation.store import SessionChanged, same_turn_inputs
 from shared.conversation.turns import MessageStore
 from shared.models.messages import Message
 from shared.models.sessions import Session
@@ -44,18 +45,23 @@ class FirestoreMessageStore(MessageStore):
         collection: CollectionReference = self._session_ref(session_id).collection(MESSAGES)
         return collection
 
-    def load_session(self, session_id: str) -> Session | None:
-        # Read fresh on every turn, never cached: the session carries the status and the safety state,
-        # which other processes (the deep assessment, admins, timers) change at any moment.
+    def load_session(self, session_id: str, *, fresh: bool = False) -> Session | None:
+        # The session carries the status and the safety state, which other processes (the deep
+        # assessment, admins, timers) change at any moment: what this instance read last only prepares a
+        # turn, and create_message re-reads the session in the transaction that stores the message.
+        if not fresh and (cached := cache.session(session_id)) is not None:
+            return cached
         snapshot = self._session_ref(session_id).get()
         if not snapshot.exists:
             return None
-        return from_document(Session, snapshot.to_dict(), id=snapshot.id)
+        session = from_document(Session, snapshot.to_dict(), id=snapshot.id)
+        cache.keep_session(session)
+        return session
 
-    def create_message(self, message: Message) -> Message | None:
-        """One transaction reads the session and the message and creates the message only while the
-        session is active: a pause or an end that commits first refuses it (409); one that commits
-        after it sees it (the memory and the final charge include it)."""
+    def create_message(self, message: Message, *, prepared_from: Session | None = None) -> Message | None:
+        """One transaction reads the session and creates the message only while the session is active
+        and still what the turn was prepared from: a pause or an end that commits first refuses it (409);
+        one that commits after it sees it (the memory and the final charge include it)."""
         from google.cloud import firestore
 
         from shared.errors import InvalidStateTransition
@@ -70,27 +76,35 @@ class FirestoreMessageStore(MessageStore):
         # the message and aborting each other.
         @firestore.transactional
         def run(transaction: Transaction) -> Message | None:
-            status = session_ref.get(["status"], transaction=transaction).get("status")
-            if status != SessionStatus.ACTIVE.value:
+            # The whole session costs the same one read as its status, and replaces the turn's own read.
+            snapshot = session_ref.get(transaction=transaction)
+            if not snapshot.exists:
+                raise InvalidStateTransition("Messages need an active session; this one is gone.")
+            session = from_document(Session, snapshot.to_dict(), id=snapshot.id)
+            cache.keep_session(session)
+            if session.status is not SessionStatus.ACTIVE:
+                status = session.status.value
                 raise InvalidStateTransition(
                     f"Messages need an active session; this one is {status}.",
                     details={"status": status, "action": "message"},
                 )
+            if prepared_from is not None and not same_turn_inputs(prepared_from, session):
+                raise SessionChanged()
             transaction.create(ref, to_document(message, exclude={"id"}))
             return None
 
-        # A retry that arrives after the message exists needs no transaction (a plain read). Concurrent
-        # first attempts contend on the message document; a round lost to contention reads whether the
-        # winner stored it, and otherwise tries again.
-        if (found := self.get_message(message.session_id, message.id)) is not None:
-            return found
+        # First attempts (nearly every call) go straight to the transaction: no read of the message
+        # first, which would be billed on every turn. A retry finds its message through AlreadyExists, or,
+        # if the session has ended or paused since, through the refusal: a stored message is answered
+        # whatever the session's state now. Concurrent first attempts contend on the message document; a
+        # round lost to contention reads whether the winner stored it, and otherwise tries again.
         from google.api_core.exceptions import AlreadyExists
 
         for round_ in range(CREATE_ROUNDS):
             try:
                 stored = cast("Message | None", run(self.db.transaction(max_attempts=CREATE_ATTEMPTS)))
                 break
-            except AlreadyExists:
+            except (AlreadyExists, InvalidStateTransition):
                 if (found := self.get_message(message.session_id, message.id)) is not None:
                     return found
                 raise
@@ -208,6 +222,7 @@ class FirestoreMessageStore(MessageStore):
         result = charge(self.db, session.id, settings=self.settings, seen=True, user_id=session.user_id)
         if result is None:
             return session
+        cache.keep_session(result.session)
         if result.ended:
             self.events.ended(result.session)
         return result.session
