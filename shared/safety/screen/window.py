@@ -49,8 +49,8 @@ def _learned_allowed(verdicts: Sequence[Verdict]) -> bool:
 
 
 @lru_cache(maxsize=CACHE_LIMIT)
-def _message_words(text: str) -> int:
-    return _learned.word_count(tokenize(text))
+def _message_tokens(text: str) -> tuple[str, ...]:
+    return tuple(tokenize(text))
 
 
 def _embedding_of(text: str, given: MessageEmbedding | None) -> MessageEmbedding | None:
@@ -114,13 +114,13 @@ def _screen(
             level = ELEVATED_CONCERN
             signals.append("context_escalation")
             confidence = round(min(0.85, 0.45 + 0.08 * cues), 3)
-    count = _message_words(text) if learned and level <= WATCH else 0
-    if count >= _learned.MIN_WORDS and _learned_allowed([verdict, *earlier]):
+    tokens = _message_tokens(text) if learned and level <= WATCH else ()
+    if _learned.word_count(tokens) >= _learned.MIN_WORDS and _learned_allowed([verdict, *earlier]):
         found = _embedding_of(text, embedding)
         if found is not None:
             model = _learned.load_model()
             rules_signals = sorted({*signals, *(x for v in earlier for x in v.signals)})
-            urgent, concern = model.probabilities(found.vector, LEVELS[level].value, rules_signals, count)
+            urgent, concern = model.probabilities(found.vector, LEVELS[level].value, rules_signals, tokens)
             details["learned_score"] = f"{urgent:.3f}"
             details["learned_concern_score"] = f"{concern:.3f}"
             if urgent >= model.urgent.threshold:
