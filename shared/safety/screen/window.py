@@ -15,7 +15,7 @@ from shared.safety import learned as _learned
 from shared.safety.embedding import MessageEmbedding, embed_message
 from shared.safety.levels import Screening
 from shared.safety.screen.common import ELEVATED_CONCERN, HIGH_RISK, LEVELS, NORMAL, WATCH
-from shared.safety.screen.scanning import CACHE_LIMIT, scan_earlier_message, scan_message
+from shared.safety.screen.scanning import scan_earlier_message, scan_message
 from shared.safety.screen.signals import DISCOUNTING, ordered
 from shared.safety.screen.verdict import Verdict, decide, own_risk_open
 from shared.text.analysis import tokenize
@@ -48,7 +48,7 @@ def _learned_allowed(verdicts: Sequence[Verdict]) -> bool:
     return all(DISCOUNTING.isdisjoint(v.signals) for v in verdicts)
 
 
-@lru_cache(maxsize=CACHE_LIMIT)
+@lru_cache(maxsize=64)  # the current message's tokens (a retried post); small: a long text has ~800 tokens
 def _message_tokens(text: str) -> tuple[str, ...]:
     return tuple(tokenize(text))
 
