@@ -19,7 +19,8 @@ mid-sentence); `--raw` screens the text exactly as released.
 shared/safety/learned_risk.json ("training"). For each split a precision/recall curve of the urgent head's
 threshold is printed (the rules' level, raised to ELEVATED_CONCERN where the model may speak and its
 probability reaches the threshold), with the dev-chosen threshold marked. Hard negatives are reported for
-the half the model was trained on and the half it was not (split by CRC-32, as the training script does).
+the half the model was trained on and the half it was not (split by CRC-32, as the training script does),
+and for everyday low-mood chat long enough for the model to read (`everyday_chat`, never trained on).
 
 Tune on `dev` only; `test` is for reporting. The data is read at run time and never copied anywhere.
 """
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import sys
 import time
@@ -162,6 +164,15 @@ def hard_negative_lines(*paths: Path) -> list[str]:
     ]
 
 
+def everyday_chat(n: int = 300, seed: int = 11) -> list[str]:
+    """Everyday low-mood chat that the learned model reads (never trained on): 2-6 of bench.screen_speed's
+    EVERYDAY lines (sleep, work, exams, loneliness, family worries; no risk words) joined as one message."""
+    from bench.screen_speed import EVERYDAY
+
+    rng = random.Random(seed)
+    return [" ".join(rng.sample(EVERYDAY, rng.randint(2, 6))) for _ in range(n)]
+
+
 def hard_negative_rates(lines: Sequence[str]) -> dict[str, float | int]:
     if not lines:
         return {"n": 0}
@@ -284,10 +295,12 @@ def run(
         "not_trained_on": hard_negative_rates(held),
         "trained_on": hard_negative_rates(seen),
         "posts_all": hard_negative_rates(posts),
+        "everyday_chat": hard_negative_rates(everyday_chat()),
     }
     print_hard_negatives("not trained on (odd CRC-32 half)", hn["not_trained_on"])
     print_hard_negatives("trained on as negatives (even half)", hn["trained_on"])
     print_hard_negatives("of which long posts (both halves)", hn["posts_all"])
+    print_hard_negatives("low-mood everyday chat, 20+ words", hn["everyday_chat"])
     report["hard_negatives"] = hn
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(report, indent=2), encoding="utf-8")

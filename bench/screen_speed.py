@@ -9,9 +9,9 @@ texts stitched from them (up to the 4,000-character message limit). Scenarios:
   are long stitched texts, so some contexts are long);
 - `long`: a 4,000-character message (about 70% everyday lines, 30% risk lines) with 5 earlier chat
   messages (single lines of the corpus);
-- `embedded chat`, `embedded 2,000`: everyday messages of 2-4 lines, and of 2,000 characters, that the
-  learned model must read (20 words or more, nothing explained away), so the MiniLM embedding (first 128
-  word pieces) is computed in the call;
+- `embedded chat`, `embedded 500` / `1,000` / `2,000`: everyday messages of 2-4 lines, and of 500, 1,000
+  and 2,000 characters, that the learned model must read (20 words or more, nothing explained away), so the
+  MiniLM embedding (at most 96 word pieces, both ends of a longer message) is computed in the call;
 - `worst` (stress test, not typical traffic): a 4,000-character message made only of risk lines, with 5
   earlier messages of 4,000 characters each, all screened cold.
 
@@ -162,6 +162,8 @@ def run(n: int = 3000, seed: int = 7) -> dict[str, dict[str, float]]:
         "embedded chat": embedded(
             [" ".join(rng.sample(plain, rng.randint(2, 4))) for _ in range(max(200, n // 10))]
         ),
+        "embedded 500": embedded([stitched(rng, plain, 500) for _ in range(max(100, n // 20))]),
+        "embedded 1,000": embedded([stitched(rng, plain, 1000) for _ in range(max(100, n // 20))]),
         "embedded 2,000": embedded([stitched(rng, plain, EMBED_CHARS) for _ in range(max(100, n // 20))]),
         "worst": [
             (stitched(rng, risky, MAX_CHARS), [stitched(rng, pool, MAX_CHARS) for _ in range(CONTEXT)])

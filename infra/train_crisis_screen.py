@@ -1,7 +1,9 @@
 """Train the inline screen's learned model (`shared/safety/learned_risk.json`): `python infra/train_crisis_screen.py`.
 
-Two logistic regressions (numpy, L2, Newton's method from zero: deterministic) over `shared.safety.learned`'s
-features (the MiniLM embedding of the message's first 128 word pieces and the rules' verdict):
+Two logistic regressions (numpy, L2, Newton's method from zero: deterministic; `infra/crisis_screen_fit.py`)
+over `shared.safety.learned`'s features (the MiniLM embedding of at most 96 word pieces, both ends of a
+longer text, as `embed_message` computes it; the rules' verdict; the hashed word-n-gram TF-IDF of the whole
+text, with a vocabulary of the buckets found in at least `MIN_DF` training excerpts):
 
 - `urgent`: the user is ELEVATED_CONCERN or HIGH_RISK; raises the window to ELEVATED_CONCERN;
 - `concern`: the user is WATCH or above; raises a window the rules left at NORMAL to WATCH.
@@ -13,13 +15,20 @@ and 7-9 as extra excerpts with the same label; and, as negatives, the half of ou
 is never trained on; `bench.crisis` reports on it.
 
 Thresholds come from 5-fold cross-validation on dev grouped by user (2 repeats; out-of-fold scores of the
-standard excerpts, combined with the rules exactly as `screen_message` combines them): `urgent` is the
+standard excerpts, combined with the rules exactly as `screen_message` combines them; each fold's n-gram
+vocabulary from its own training rows): `urgent` is the
 lowest probability from which every higher one keeps cross-validated urgent precision >= `MIN_PRECISION`;
 `concern` the one with the best cross-validated 4-level macro-F1 (ties: the higher).
 
 The weights file holds numbers only (no words, no text). `--check` re-trains and fails if any weight differs
 from the stored one by more than `CHECK_TOLERANCE` (float32 embeddings differ in the last bits between BLAS
 builds) or a threshold differs. Embeddings are cached in `.local/` by text hash; `--no-cache` recomputes.
+
+Settings compared by the same cross-validation on dev only (recall / precision at the chosen threshold,
+macro-F1): n-gram scale 1 / 3 / 6 / 10 at L2 10 (0.570/0.804/0.408, 0.589/0.809/0.421, 0.589/0.802/0.424,
+0.563/0.817/0.426), L2 3-5 and `MIN_DF` 2 (within 0.02), training on gate-open rows only (worse: 0.536),
+and with scale 6 the embedding of the first 126 word pieces vs. the first 62 and last 32 (0.589/0.802 vs.
+0.570/0.811, within noise; the shorter reading keeps a 2,000-character message within the p99 budget).
 """
 
 from __future__ import annotations
@@ -41,18 +50,18 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.crisis_data import MAX_CHARS, URGENT, load, score  # noqa: E402
-from shared.safety import learned  # noqa: E402
-from shared.safety.embedding import SCREEN_MAX_TOKENS  # noqa: E402
+from infra.crisis_screen_fit import Array, fit, predict, tfidf_matrix, vocabulary  # noqa: E402
+from shared.safety import learned, ngrams  # noqa: E402
+from shared.safety.embedding import SCREEN_MAX_TOKENS, SCREEN_TAIL_TOKENS, screen_model_name  # noqa: E402
 from shared.safety.screen import MODIFIER_SIGNALS, _screen  # noqa: E402
 from shared.text.analysis import tokenize  # noqa: E402
 
-Array = NDArray[np.float64]
-
-VERSION = "2"
+VERSION = "3"
 L2 = 10.0
-NEWTON_STEPS = 50
+MIN_DF = 3  # an n-gram bucket is kept when at least this many training excerpts contain it
 FOLDS = 5
 REPEATS = 2
+GATED_ONLY = False
 CHUNKS = 3  # excerpts per user: posts 1-3, 4-6, 7-9
 MIN_PRECISION = 0.80  # cross-validated; the target is 0.78 on test, this leaves a margin
 GRID = [round(0.30 + 0.01 * k, 2) for k in range(66)]  # 0.30 .. 0.95
@@ -83,16 +92,18 @@ class Row:
     label: str
     rules_level: str  # the rules' level, SAFETY_MODE counted as HIGH_RISK
     rule_features: tuple[float, ...]
+    buckets: dict[int, int]  # n-gram bucket counts of the whole text
     gate: bool  # the model may speak: NORMAL/WATCH, nothing explained away, at least MIN_WORDS words
 
 
 def row_of(user: int, standard: bool, text: str, label: str) -> Row:
     verdict = _screen(text, (), learned=False)
     level = "HIGH_RISK" if verdict.level.value == "SAFETY_MODE" else verdict.level.value
-    words = learned.word_count(tokenize(text))
+    tokens = tokenize(text)
+    words = learned.word_count(tokens)
     gate = level not in URGENT and MODIFIER_SIGNALS.isdisjoint(verdict.signals) and words >= learned.MIN_WORDS
     features = tuple(learned.features(verdict.level.value, verdict.signals, words))
-    return Row(user, standard, text, label, level, features, gate)
+    return Row(user, standard, text, label, level, features, ngrams.bucket_counts(tokens), gate)
 
 
 def build_rows() -> list[Row]:
@@ -108,18 +119,21 @@ def build_rows() -> list[Row]:
 
 
 def embeddings(texts: list[str], *, use_cache: bool) -> Array:
-    """MiniLM embeddings of the texts' first SCREEN_MAX_TOKENS word pieces (as the screen computes them)."""
+    """MiniLM embeddings of the texts exactly as the screen computes them (`embed_message`: at most
+    SCREEN_MAX_TOKENS word pieces, both ends of a longer text)."""
     from shared.memory.embedding import default_embedder
 
-    keys = [hashlib.sha256(f"{SCREEN_MAX_TOKENS}\n{t}".encode()).hexdigest() for t in texts]
+    reading = f"{SCREEN_MAX_TOKENS}/{SCREEN_TAIL_TOKENS}"
+    keys = [hashlib.sha256(f"{reading}\n{t}".encode()).hexdigest() for t in texts]
     cached: dict[str, Array] = {}
     if use_cache and CACHE.exists():
         with np.load(CACHE) as data:
             cached = {k: data[k] for k in data.files}
     missing = [n for n, k in enumerate(keys) if k not in cached]
     if missing:
-        vectors = default_embedder().embed([texts[n] for n in missing], max_tokens=SCREEN_MAX_TOKENS)
-        for n, vector in zip(missing, vectors, strict=True):
+        embedder = default_embedder()
+        for n in missing:
+            vector, _ = embedder.embed_ends(texts[n], max_tokens=SCREEN_MAX_TOKENS, tail=SCREEN_TAIL_TOKENS)
             cached[keys[n]] = np.array(vector, dtype=np.float64)
         if use_cache:
             CACHE.parent.mkdir(parents=True, exist_ok=True)
@@ -127,30 +141,15 @@ def embeddings(texts: list[str], *, use_cache: bool) -> Array:
     return np.array([cached[k] for k in keys], dtype=np.float64)
 
 
-def sigmoid(z: Array) -> Array:
-    out: Array = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
-    return out
-
-
-def fit(x: Array, y: Array) -> Array:
-    """L2-penalised logistic regression by Newton's method; the last column is the unpenalised bias."""
-    x1 = np.hstack([x, np.ones((len(x), 1))])
-    w = np.zeros(x1.shape[1])
-    penalty = np.full(x1.shape[1], L2)
-    penalty[-1] = 0.0
-    for _ in range(NEWTON_STEPS):
-        p = sigmoid(x1 @ w)
-        gradient = x1.T @ (p - y) + penalty * w
-        hessian = (x1 * (p * (1.0 - p))[:, None]).T @ x1 + np.diag(penalty) + 1e-9 * np.eye(len(w))
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if float(np.abs(step).max()) < 1e-10:
-            break
-    return w
-
-
-def predict(x: Array, w: Array) -> Array:
-    return sigmoid(x @ w[:-1] + w[-1])
+def design(rows: list[Row], emb: Array, buckets: list[int], idf: list[float]) -> Array:
+    """The feature matrix as `shared.safety.learned` computes a message's features."""
+    return np.hstack(
+        [
+            emb * learned.EMBEDDING_SCALE,
+            np.array([row.rule_features for row in rows]),
+            tfidf_matrix([row.buckets for row in rows], buckets, idf) * learned.NGRAM_SCALE,
+        ]
+    )
 
 
 def combined(rows: list[Row], urgent: Array, concern: Array, t_urgent: float, t_concern: float) -> list[str]:
@@ -166,9 +165,21 @@ def combined(rows: list[Row], urgent: Array, concern: Array, t_urgent: float, t_
     return out
 
 
-def cross_validated(rows: list[Row], x: Array, targets: list[Array]) -> list[Array]:
+def matrix(rows: list[Row], emb: Array, train: NDArray[np.bool_]) -> tuple[Array, list[int], list[float]]:
+    """The feature matrix of all rows, with the n-gram vocabulary and IDF of the `train` rows only."""
+    buckets, idf = vocabulary([row.buckets for row, t in zip(rows, train, strict=True) if t], MIN_DF)
+    return design(rows, emb, buckets, idf), buckets, idf
+
+
+def trainable(rows: list[Row]) -> NDArray[np.bool_]:
+    """The rows the heads learn from: with `GATED_ONLY`, only rows where the model may speak."""
+    return np.array([row.gate or not GATED_ONLY for row in rows])
+
+
+def cross_validated(rows: list[Row], emb: Array, targets: list[Array]) -> list[Array]:
     """Out-of-fold probabilities of the standard excerpts for each target, averaged over the repeats.
-    Hard negatives (user -1) are in every fold's training set and never scored."""
+    Hard negatives (user -1) are in every fold's training set and never scored; each fold's n-gram
+    vocabulary comes from its training rows."""
     users = np.array([row.user for row in rows])
     standard = np.array([row.standard for row in rows])
     totals = [np.zeros(len(rows)) for _ in targets]
@@ -180,9 +191,10 @@ def cross_validated(rows: list[Row], x: Array, targets: list[Array]) -> list[Arr
         fold_of = {u: n % FOLDS for n, u in enumerate(order)}
         folds = np.array([fold_of.get(int(u), -1) for u in users])
         for k in range(FOLDS):
-            train, held = folds != k, (folds == k) & standard
+            train, held = (folds != k) & trainable(rows), (folds == k) & standard
+            x, _, _ = matrix(rows, emb, train)
             for total, y in zip(totals, targets, strict=True):
-                total[held] += predict(x[held], fit(x[train], y[train]))
+                total[held] += predict(x[held], fit(x[train], y[train], L2))
             count[held] += 1
     return [total / np.maximum(count, 1) for total in totals]
 
@@ -224,29 +236,39 @@ def choose_thresholds(
 def train(*, use_cache: bool = True) -> dict[str, object]:
     rows = build_rows()
     emb = embeddings([row.text for row in rows], use_cache=use_cache)
-    x = np.hstack([emb * learned.EMBEDDING_SCALE, np.array([row.rule_features for row in rows])])
     y_urgent = np.array([1.0 if row.label in URGENT else 0.0 for row in rows])
     y_concern = np.array([0.0 if row.label == "NORMAL" else 1.0 for row in rows])
-    cv_urgent, cv_concern = cross_validated(rows, x, [y_urgent, y_concern])
+    cv_urgent, cv_concern = cross_validated(rows, emb, [y_urgent, y_concern])
     t_urgent, t_concern, report = choose_thresholds(rows, cv_urgent, cv_concern)
+    x, buckets, idf = matrix(rows, emb, np.ones(len(rows), dtype=bool))
     dims = emb.shape[1]
+    rules = dims + len(rows[0].rule_features)
 
     def head(w: Array, threshold: float) -> dict[str, object]:
         return {
             "threshold": threshold,
             "bias": round(float(w[-1]), 6),
             "embedding_weights": [round(float(c), 6) for c in w[:dims]],
-            "rule_weights": [round(float(c), 6) for c in w[dims:-1]],
+            "rule_weights": [round(float(c), 6) for c in w[dims:rules]],
+            "ngram_weights": [round(float(c), 6) for c in w[rules:-1]],
         }
 
     return {
         "version": VERSION,
         "about": "shared/safety/learned.py; trained by infra/train_crisis_screen.py on the dev split only",
-        "embedding": f"all-MiniLM-L6-v2, first {SCREEN_MAX_TOKENS} word pieces",
+        "embedding": screen_model_name("all-MiniLM-L6-v2"),
         "embedding_scale": learned.EMBEDDING_SCALE,
         "min_words": learned.MIN_WORDS,
         "levels": list(learned.FEATURE_LEVELS),
         "signals": list(learned.FEATURE_SIGNALS),
+        "ngram": {
+            "about": "word unigrams and bigrams of the whole message, CRC-32 mod buckets_of (shared/safety/ngrams.py)",
+            "buckets_of": ngrams.BUCKETS,
+            "scale": learned.NGRAM_SCALE,
+            "min_df": MIN_DF,
+            "buckets": buckets,
+            "idf": [round(v, 6) for v in idf],
+        },
         "training": {
             "rows": len(rows),
             "dev_users": sum(1 for row in rows if row.standard),
@@ -255,20 +277,25 @@ def train(*, use_cache: bool = True) -> dict[str, object]:
             "min_cv_precision": MIN_PRECISION,
             **report,
         },
-        "urgent": head(fit(x, y_urgent), t_urgent),
-        "concern": head(fit(x, y_concern), t_concern),
+        "urgent": head(fit(x, y_urgent, L2), t_urgent),
+        "concern": head(fit(x, y_concern, L2), t_concern),
     }
 
 
 def differences(a: dict[str, object], b: dict[str, object]) -> list[str]:
     problems = []
+    na, nb = a.get("ngram"), b.get("ngram")
+    if not isinstance(na, dict) or not isinstance(nb, dict) or na["buckets"] != nb["buckets"]:
+        problems.append("n-gram buckets differ")
     for name in ("urgent", "concern"):
         ha, hb = a[name], b[name]
         assert isinstance(ha, dict) and isinstance(hb, dict)
         if ha["threshold"] != hb["threshold"]:
             problems.append(f"{name} threshold {ha['threshold']} != {hb['threshold']}")
-        wa = np.array([ha["bias"], *ha["embedding_weights"], *ha["rule_weights"]], dtype=np.float64)
-        wb = np.array([hb["bias"], *hb["embedding_weights"], *hb["rule_weights"]], dtype=np.float64)
+        wa, wb = (
+            np.array([h["bias"], *h["embedding_weights"], *h["rule_weights"], *h["ngram_weights"]])
+            for h in (ha, hb)
+        )
         if wa.shape != wb.shape or float(np.abs(wa - wb).max()) > CHECK_TOLERANCE:
             problems.append(
                 f"{name} weights differ (max {float(np.abs(wa - wb).max()) if wa.shape == wb.shape else 'shape'})"

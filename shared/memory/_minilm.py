@@ -165,6 +165,10 @@ class MiniLM:
         tokenizer.enable_truncation(max_length=self.max_tokens)
         tokenizer.no_padding()
         self.tokenizer = tokenizer
+        whole = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        whole.no_truncation()
+        whole.no_padding()
+        self._whole_tokenizer = whole  # for `encode_ends`, which must see the end of a long text
 
     def encode(self, texts: Sequence[str], *, max_tokens: int | None = None) -> Array:
         """(len(texts), dimensions) float32, each row L2-normalised. `max_tokens` (at least 2) embeds only
@@ -181,6 +185,19 @@ class MiniLM:
         for chunk in _batches([len(i) for i in ids]):
             result[chunk] = self._forward([ids[i] for i in chunk])
         return result
+
+    def encode_ends(self, text: str, *, max_tokens: int, tail: int) -> tuple[Array, int]:
+        """One text's embedding from at most `max_tokens` word pieces ([CLS] and [SEP] included): all of
+        them when the text fits, else its first `max_tokens - 2 - tail` and its last `tail`, so a long
+        message is read at both ends in a bounded time. Also returns the text's full word-piece count
+        (one tokenisation serves both)."""
+        if not 0 <= tail <= max_tokens - 3:
+            raise ValueError(f"tail {tail} does not fit in {max_tokens} word pieces")
+        ids = self._whole_tokenizer.encode(text).ids
+        count = len(ids)
+        if count > max_tokens:
+            ids = [*ids[: max_tokens - 1 - tail], *ids[count - 1 - tail :]]  # ends with the final [SEP]
+        return self._forward([ids])[0], count
 
     def token_count(self, text: str) -> int:
         """Word pieces of `text` with [CLS] and [SEP], up to the model's limit."""

@@ -68,6 +68,13 @@ class MiniLMEmbedder:
         vectors: list[list[float]] = self._model.encode(texts, max_tokens=max_tokens).tolist()
         return vectors
 
+    def embed_ends(self, text: str, *, max_tokens: int, tail: int) -> tuple[list[float], int]:
+        """One text's vector from its first and last word pieces (`MiniLM.encode_ends`), and its full
+        word-piece count."""
+        vector, count = self._model.encode_ends(text, max_tokens=max_tokens, tail=tail)
+        values: list[float] = vector.tolist()
+        return values, count
+
     def token_count(self, text: str) -> int:
         """Word pieces of `text` with [CLS] and [SEP] (capped at the model's limit of 256)."""
         return self._model.token_count(text)

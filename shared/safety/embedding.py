@@ -6,10 +6,13 @@ model's name, how many word pieces were read and whether the text was cut). The 
 all-MiniLM-L6-v2 in NumPy (`shared.memory.embedding.default_embedder`), loaded once per process on first
 use; importing this module loads nothing.
 
-Latency: the screen runs inline before every reply, so a message is embedded from its first
-`SCREEN_MAX_TOKENS` word pieces (128, about 500 characters of English; [CLS] and [SEP] included). Most chat
-messages are shorter and their vector is exactly the model's; for a longer one `truncated` is True, and a
-caller that needs the whole text (memory of a long message) may embed it again with the model's own limit.
+Latency: the screen runs inline before every reply, and the forward pass costs about 0.25 ms per word
+piece on one core, so a message is embedded from at most `SCREEN_MAX_TOKENS` word pieces ([CLS] and [SEP]
+included): all of them when it fits (most chat messages; the vector is then exactly the model's), else its
+first `SCREEN_MAX_TOKENS - 2 - SCREEN_TAIL_TOKENS` and its last `SCREEN_TAIL_TOKENS`, so what a long message
+ends with (often where the risk is said) is read too. `truncated` is then True, and a caller that needs the
+whole text (memory of a long message) may embed it again with the model's own limit. The rules and the
+learned model's n-grams always read the whole message.
 """
 
 from __future__ import annotations
@@ -18,10 +21,27 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-__all__ = ["SCREEN_MAX_TOKENS", "MessageEmbedding", "embed_message"]
+__all__ = [
+    "SCREEN_MAX_TOKENS",
+    "SCREEN_TAIL_TOKENS",
+    "MessageEmbedding",
+    "embed_message",
+    "screen_model_name",
+]
 
-SCREEN_MAX_TOKENS = 128
-"""Word pieces (with [CLS] and [SEP]) the screen embeds: p99 within the inline budget on one core."""
+SCREEN_MAX_TOKENS = 96
+"""Word pieces (with [CLS] and [SEP]) the screen embeds at most: p99 within the 50 ms budget on one core."""
+SCREEN_TAIL_TOKENS = 32
+"""Of those, how many come from the end of a longer message."""
+
+
+def screen_model_name(model: str) -> str:
+    """How the screen's embeddings are described in stored records (which pieces were read)."""
+    head = SCREEN_MAX_TOKENS - 2 - SCREEN_TAIL_TOKENS
+    return (
+        f"{model}; up to {SCREEN_MAX_TOKENS} tokens (first {head} and last {SCREEN_TAIL_TOKENS} when longer)"
+    )
+
 
 _CACHE_SIZE = 256  # recent texts: a retried post or a second reader in the same turn costs nothing
 _lock = threading.Lock()
@@ -41,7 +61,7 @@ class MessageEmbedding:
     vector: tuple[float, ...]
     model: str
     tokens: int  # word pieces embedded, [CLS] and [SEP] included
-    truncated: bool  # the text had more than SCREEN_MAX_TOKENS word pieces; only the first were read
+    truncated: bool  # the text had more than SCREEN_MAX_TOKENS word pieces; only its two ends were read
 
     @property
     def dimensions(self) -> int:
@@ -49,9 +69,9 @@ class MessageEmbedding:
 
 
 def embed_message(text: str) -> MessageEmbedding:
-    """The embedding of one message (first `SCREEN_MAX_TOKENS` word pieces), computed once per text in a
-    process (a small cache keeps the last `_CACHE_SIZE`). Raises `EmbeddingModelMissingError` when the
-    bundled model is not installed."""
+    """The embedding of one message (at most `SCREEN_MAX_TOKENS` word pieces, both ends of a longer one),
+    computed once per text in a process (a small cache keeps the last `_CACHE_SIZE`); the text is tokenised
+    once. Raises `EmbeddingModelMissingError` when the bundled model is not installed."""
     with _lock:
         found = _cache.get(text)
         if found is not None:
@@ -60,11 +80,10 @@ def embed_message(text: str) -> MessageEmbedding:
     from shared.memory.embedding import default_embedder  # NumPy and the model load here, once
 
     embedder = default_embedder()
-    count = embedder.token_count(text)
-    vector = embedder.embed([text], max_tokens=SCREEN_MAX_TOKENS)[0]
+    vector, count = embedder.embed_ends(text, max_tokens=SCREEN_MAX_TOKENS, tail=SCREEN_TAIL_TOKENS)
     embedding = MessageEmbedding(
         vector=tuple(vector),
-        model=f"{embedder.model}; first {SCREEN_MAX_TOKENS} tokens",
+        model=screen_model_name(embedder.model),
         tokens=min(count, SCREEN_MAX_TOKENS),
         truncated=count > SCREEN_MAX_TOKENS,
     )

@@ -12,17 +12,19 @@ import math
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
 
 from shared.memory.embedding import EmbeddingModelMissingError, find_model_dir
 from shared.safety import embedding as embedding_module
-from shared.safety import learned
+from shared.safety import learned, ngrams
 from shared.safety.embedding import SCREEN_MAX_TOKENS, MessageEmbedding, embed_message
 from shared.safety.levels import SafetyLevel
 from shared.safety.screen import SIGNAL_ORDER, _screen, screen_message
 from shared.safety.screen import window as window_module
+from shared.text.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,12 +54,17 @@ def test_nothing_heavy_loads_at_import_or_for_a_short_message() -> None:
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 
+PROBE = "I can't see a way out of this. Nothing I do matters and I'm so tired of trying, every single day."
+
+
 def test_probabilities_are_pure_and_deterministic_across_processes() -> None:
     vector = [math.sin(n) / 14.0 for n in range(384)]
     code = (
         "import math; from shared.safety import learned; "
         "v = [math.sin(n) / 14.0 for n in range(384)]; "
-        "print(repr(learned.load_model().probabilities(v, 'WATCH', ['wish_dead', 'hopelessness'], 60)))"
+        "from shared.text.tokens import tokenize; "
+        f"t = tokenize({PROBE!r}); "
+        "print(repr(learned.load_model().probabilities(v, 'WATCH', ['wish_dead', 'hopelessness'], t)))"
     )
     outputs = {
         subprocess.run(
@@ -71,13 +78,13 @@ def test_probabilities_are_pure_and_deterministic_across_processes() -> None:
         for seed in ("0", "1", "12345")
     }
     assert len(outputs) == 1
-    here = learned.load_model().probabilities(vector, "WATCH", ["hopelessness", "wish_dead"], 60)
+    here = learned.load_model().probabilities(vector, "WATCH", ["hopelessness", "wish_dead"], tokenize(PROBE))
     assert repr(here) == outputs.pop().strip()
     assert all(0.0 <= p <= 1.0 for p in here)
 
 
 def test_weights_file_is_small_and_holds_numbers_only() -> None:
-    assert learned.WEIGHTS_FILE.stat().st_size < 200_000
+    assert learned.WEIGHTS_FILE.stat().st_size < 400_000  # ~8,700 n-gram buckets, two heads
     data = json.loads(learned.WEIGHTS_FILE.read_text(encoding="utf-8"))
     assert data["signals"] == list(learned.FEATURE_SIGNALS)
     for name in ("urgent", "concern"):
@@ -85,12 +92,47 @@ def test_weights_file_is_small_and_holds_numbers_only() -> None:
         assert len(head["embedding_weights"]) == 384
         assert len(head["rule_weights"]) == len(learned.FEATURE_LEVELS) + len(learned.FEATURE_SIGNALS) + 1
         assert all(isinstance(w, float) and math.isfinite(w) for w in head["embedding_weights"])
+        assert len(head["ngram_weights"]) == len(data["ngram"]["buckets"])
+        assert all(isinstance(w, float) and math.isfinite(w) for w in head["ngram_weights"])
         assert 0.3 <= head["threshold"] < 1.0
+    # n-grams are stored as hash buckets (integers), never as words
+    assert all(isinstance(b, int) and 0 <= b < ngrams.BUCKETS for b in data["ngram"]["buckets"])
+    assert all(isinstance(x, float) and x >= 1.0 for x in data["ngram"]["idf"])
     assert data["training"]["cv_urgent_precision"] >= data["training"]["min_cv_precision"]
 
 
 def test_the_learned_signals_are_known() -> None:
     assert {"learned_risk", "learned_concern"} <= set(SIGNAL_ORDER)
+
+
+def test_the_model_reads_every_rule_signal_of_a_window_and_none_of_its_own() -> None:
+    # a window full of cues: every signal it carries is a feature, in the screen's order
+    window = _screen(
+        "I keep thinking about killing myself and I've been saving my pills. Nothing will ever get better.",
+        ["I cut myself again last night.", "My friend said she wants to die too."],
+        learned=False,
+    )
+    assert window.signals and set(window.signals) <= set(learned.FEATURE_SIGNALS)
+    assert list(learned.FEATURE_SIGNALS) == [s for s in SIGNAL_ORDER if s in learned.FEATURE_SIGNALS]
+    assert not {"learned_risk", "learned_concern", "method_detail", "crisis_resource"} & set(
+        learned.FEATURE_SIGNALS
+    )
+
+
+def test_ngrams_are_whole_words_and_bigrams_within_a_clause() -> None:
+    def bucket(gram: str) -> int:  # the documented hashing of the weights file
+        return zlib.crc32(gram.encode("utf-8")) % ngrams.BUCKETS
+
+    counts = ngrams.bucket_counts(tokenize("Nobody would notice. Nobody would care, 24 hours a day."))
+    assert counts[bucket("nobody")] == 2
+    assert counts[bucket("nobody would")] == 2
+    assert bucket("notice nobody") not in counts  # no bigram across the full stop
+    assert bucket("care 0") not in counts  # nor across the comma
+    assert counts[bucket("0 hours")] == 1  # any number is the same word
+    columns = {b: n for n, b in enumerate(counts)}
+    vector = ngrams.tfidf(tokenize("nobody would care"), columns, [1.5] * len(columns))
+    assert len(vector) == 5 and abs(math.fsum(v * v for v in vector.values()) - 1.0) < 1e-12
+    assert ngrams.tfidf(tokenize("completely unrelated words"), columns, [1.5] * len(columns)) == {}
 
 
 @needs_model
@@ -198,3 +240,24 @@ def test_embed_message_is_a_unit_vector_computed_once_per_text() -> None:
     assert embed_message(EVERYDAY[1]) is first
     long = embed_message(" ".join(EVERYDAY) * 3)
     assert long.truncated and long.tokens == SCREEN_MAX_TOKENS
+
+
+@needs_model
+def test_a_long_message_is_embedded_from_both_ends() -> None:
+    embedding_module._clear_cache()
+    body = " ".join(EVERYDAY) * 2
+    ends = [
+        " I have had enough of everything and I want it all to stop.",
+        " Anyway, thanks for listening today.",
+    ]
+    first, second = (embed_message(body + end) for end in ends)
+    assert first.truncated and second.truncated
+    # the two texts differ only at their end, far beyond the first word pieces: the end was read
+    assert math.fsum(a * b for a, b in zip(first.vector, second.vector, strict=True)) < 0.999
+
+
+def test_a_long_message_is_screened_in_full_by_the_rules() -> None:
+    # 2,000+ characters of everyday chat, then a disclosure in the last sentence
+    text = (" ".join(EVERYDAY) + " ") * 3 + "I bought a rope and I'm going to hang myself tonight."
+    assert len(text) > 2000
+    assert screen_message(text).level == SafetyLevel.SAFETY_MODE

@@ -6,45 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# Output order of signals (stable): own-risk cues by severity, then qualifiers, then context.
-SIGNAL_ORDER = (
-    "imminent",
-    "farewell",
-    "means_access",
-    "preparation",
-    "plan",
-    "intent",
-    "recent_attempt",
-    "past_attempt",
-    "method_mention",
-    "suicidal_thoughts",
-    "self_harm",
-    "harm_to_others",
-    "wish_dead",
-    "suicide_mention",
-    "hopelessness",
-    "burden",
-    "worthlessness",
-    "threatened",
-    "past_self_harm",
-    "past_ideation",
-    "past_recovered",
-    "negated",
-    "third_person",
-    "second_person",
-    "figurative",
-    "reported_speech",
-    "context_escalation",
-    "context_carryover",
-    "learned_risk",
-    "learned_concern",
-    # screen_reply
-    "method_detail",
-    "encouragement",
-    "dismissal",
-    "discourages_help",
-    "crisis_resource",
-)
+from shared.safety.signal_names import SIGNAL_ORDER as SIGNAL_ORDER
+from shared.safety.signal_names import WINDOW_RULE_SIGNALS as WINDOW_RULE_SIGNALS
+
 _SIGNAL_RANK = {name: n for n, name in enumerate(SIGNAL_ORDER)}
 MODIFIER_SIGNALS = frozenset(
     {"negated", "third_person", "second_person", "figurative", "reported_speech", "past_recovered"}

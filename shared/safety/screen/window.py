@@ -15,7 +15,7 @@ from shared.safety import learned as _learned
 from shared.safety.embedding import MessageEmbedding, embed_message
 from shared.safety.levels import Screening
 from shared.safety.screen.common import ELEVATED_CONCERN, HIGH_RISK, LEVELS, NORMAL, WATCH
-from shared.safety.screen.scanning import CACHE_LIMIT, scan_earlier_message, scan_message
+from shared.safety.screen.scanning import scan_earlier_message, scan_message
 from shared.safety.screen.signals import DISCOUNTING, ordered
 from shared.safety.screen.verdict import Verdict, decide, own_risk_open
 from shared.text.analysis import tokenize
@@ -48,9 +48,9 @@ def _learned_allowed(verdicts: Sequence[Verdict]) -> bool:
     return all(DISCOUNTING.isdisjoint(v.signals) for v in verdicts)
 
 
-@lru_cache(maxsize=CACHE_LIMIT)
-def _message_words(text: str) -> int:
-    return _learned.word_count(tokenize(text))
+@lru_cache(maxsize=64)  # the current message's tokens (a retried post); small: a long text has ~800 tokens
+def _message_tokens(text: str) -> tuple[str, ...]:
+    return tuple(tokenize(text))
 
 
 def _embedding_of(text: str, given: MessageEmbedding | None) -> MessageEmbedding | None:
@@ -114,13 +114,13 @@ def _screen(
             level = ELEVATED_CONCERN
             signals.append("context_escalation")
             confidence = round(min(0.85, 0.45 + 0.08 * cues), 3)
-    count = _message_words(text) if learned and level <= WATCH else 0
-    if count >= _learned.MIN_WORDS and _learned_allowed([verdict, *earlier]):
+    tokens = _message_tokens(text) if learned and level <= WATCH else ()
+    if _learned.word_count(tokens) >= _learned.MIN_WORDS and _learned_allowed([verdict, *earlier]):
         found = _embedding_of(text, embedding)
         if found is not None:
             model = _learned.load_model()
             rules_signals = sorted({*signals, *(x for v in earlier for x in v.signals)})
-            urgent, concern = model.probabilities(found.vector, LEVELS[level].value, rules_signals, count)
+            urgent, concern = model.probabilities(found.vector, LEVELS[level].value, rules_signals, tokens)
             details["learned_score"] = f"{urgent:.3f}"
             details["learned_concern_score"] = f"{concern:.3f}"
             if urgent >= model.urgent.threshold:
