@@ -42,9 +42,10 @@ class MessageStore(ABC):
     """Storage the conversation needs. Firestore in the functions; in memory in unit tests."""
 
     @abstractmethod
-    def load_session(self, session_id: str, *, fresh: bool = False) -> Session | None:
-        """The session; without `fresh`, adapters may answer from what they last read, because
-        `create_message(prepared_from=...)` re-reads it atomically before anything is stored."""
+    def load_session(self, session_id: str, *, fresh: bool = True) -> Session | None:
+        """The session. With `fresh=False` adapters may answer from what they last read: only a turn
+        asks that, because `create_message(prepared_from=...)` re-reads it atomically before anything
+        is stored. Everyone else (triggers deciding on the status or the memory) reads it fresh."""
 
     @abstractmethod
     def create_message(self, message: Message, *, prepared_from: Session | None = None) -> Message | None:

@@ -144,7 +144,7 @@ class ConversationService:
         )
         existing = self.store.create_message(message, prepared_from=session)
         # The session as the message's own write read it: the freshest this turn can have.
-        session = self.store.load_session(session_id) or session
+        session = self.store.load_session(session_id, fresh=False) or session
         if existing is None:
             self.store.request_stats_flush(session_id)
         stored = existing or message

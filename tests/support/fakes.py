@@ -47,7 +47,7 @@ class InMemoryMessageStore(MessageStore):
         self.lock = threading.RLock()
         self.claims = 0  # what a transaction gives the real store
 
-    def load_session(self, session_id: str, *, fresh: bool = False) -> Session | None:
+    def load_session(self, session_id: str, *, fresh: bool = True) -> Session | None:
         return self.sessions.get(session_id)
 
     def create_message(self, message: Message, *, prepared_from: Session | None = None) -> Message | None:

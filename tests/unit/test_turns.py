@@ -232,7 +232,7 @@ class StaleReadStore(InMemoryMessageStore):
         self.stale: Session | None = stale
         self.fresh_reads = 0
 
-    def load_session(self, session_id: str, *, fresh: bool = False) -> Session | None:
+    def load_session(self, session_id: str, *, fresh: bool = True) -> Session | None:
         if fresh:
             self.fresh_reads += 1
             self.stale = None  # a fresh read replaces what this instance remembered

@@ -45,7 +45,7 @@ class FirestoreMessageStore(MessageStore):
         collection: CollectionReference = self._session_ref(session_id).collection(MESSAGES)
         return collection
 
-    def load_session(self, session_id: str, *, fresh: bool = False) -> Session | None:
+    def load_session(self, session_id: str, *, fresh: bool = True) -> Session | None:
         # The session carries the status and the safety state, which other processes (the deep
         # assessment, admins, timers) change at any moment: what this instance read last only prepares a
         # turn, and create_message re-reads the session in the transaction that stores the message.
