@@ -26,8 +26,10 @@ if TYPE_CHECKING:
     from backend.store.rooms import FirestoreRoomStore
     from backend.store.safety import FirestoreSafetyGateway
     from shared.anonymous_limit import AnonymousLimiter
+    from shared.conversation.grounding import KnowledgeBaseGrounding
     from shared.conversation.provider import AiProvider
     from shared.conversation.turns import ConversationService
+    from shared.knowledge.service import KnowledgeBase
     from shared.memory.embedding import Embedder
     from shared.memory.summarize import Summarizer
     from shared.ratelimit import LeasedRateLimiter
@@ -152,6 +154,20 @@ def memory_recall() -> FirestoreMemoryRecall:
     )
 
 
+def knowledge_base() -> KnowledgeBase:
+    """The app's knowledge base (cheap to build; the embedder loads only when a query needs it)."""
+    from backend.store.knowledge import knowledge_base as build
+
+    return build(db(), embedder)
+
+
+@lru_cache(maxsize=1)
+def grounding() -> KnowledgeBaseGrounding:
+    from shared.conversation.grounding import KnowledgeBaseGrounding
+
+    return KnowledgeBaseGrounding(knowledge=knowledge_base)
+
+
 @lru_cache(maxsize=1)
 def conversation_service() -> ConversationService:
     from shared.clock import utcnow
@@ -164,6 +180,7 @@ def conversation_service() -> ConversationService:
         settings=get_settings(),
         clock=utcnow,
         recall=memory_recall(),
+        grounding=grounding(),
     )
 
 

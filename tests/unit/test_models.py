@@ -14,6 +14,7 @@ from shared.models.base import ApiModel, EmptyRequest, Pagination
 from shared.models.chat import ChatRequest
 from shared.models.contacts import TrustedContactsInput
 from shared.models.credits import GrantCreditsRequest
+from shared.models.knowledge import KbDocumentRequest, KbListQuery, KbSearchQuery
 from shared.models.memory import MemorySearchQuery
 from shared.models.messages import ExportQuery, PostMessageRequest, TranscriptQuery
 from shared.models.rooms import (
@@ -77,6 +78,9 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     InterruptRequest: {"heardMs": 1200},
     RoomListQuery: {"status": "active"},
     ActivityLogQuery: {"since": "2030-01-02T15:00:00Z", "until": "2030-01-02T16:00:00Z"},
+    KbDocumentRequest: {"title": "Refunds", "text": "# Refunds\nWithin fourteen days."},
+    KbListQuery: {"page": 2},
+    KbSearchQuery: {"query": "refund"},
 }
 
 
