@@ -12,6 +12,7 @@ from shared.settings import get_settings
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
 
+    from backend.ai.facts import OpenAIFactExtractor
     from backend.cloud.events import CloudSessionEvents
     from backend.cloud.room_timers import CloudTasksRoomTimers
     from backend.cloud.safety_outbound import CloudSafetyOutbound
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from backend.store.contacts import FirestoreContacts
     from backend.store.forgetting import FirestoreForgetting
     from backend.store.messages import FirestoreMessageStore
+    from backend.store.preferences import FirestorePreferences
     from backend.store.recall import FirestoreMemoryRecall, FirestoreMemorySearch
     from backend.store.rooms import FirestoreRoomStore
     from backend.store.safety import FirestoreSafetyGateway
@@ -139,6 +141,13 @@ def embedder() -> Embedder:
 
 
 @lru_cache(maxsize=1)
+def fact_extractor() -> OpenAIFactExtractor | None:
+    from backend.ai.facts import get_fact_extractor
+
+    return get_fact_extractor()
+
+
+@lru_cache(maxsize=1)
 def memory_search() -> FirestoreMemorySearch:
     from backend.store.recall import FirestoreMemorySearch
 
@@ -152,6 +161,13 @@ def memory_recall() -> FirestoreMemoryRecall:
     return FirestoreMemoryRecall(
         db=db(), settings=get_settings(), messages=message_store(), search=memory_search()
     )
+
+
+@lru_cache(maxsize=1)
+def user_preferences() -> FirestorePreferences:
+    from backend.store.preferences import FirestorePreferences
+
+    return FirestorePreferences(db=db(), settings=get_settings())
 
 
 def knowledge_base() -> KnowledgeBase:

@@ -17,6 +17,7 @@ from shared.models.credits import GrantCreditsRequest
 from shared.models.knowledge import KbDocumentRequest, KbListQuery, KbSearchQuery
 from shared.models.memory import MemorySearchQuery
 from shared.models.messages import ExportQuery, PostMessageRequest, TranscriptQuery
+from shared.models.preferences import UserPreferencesRequest
 from shared.models.rooms import (
     ActivityLogQuery,
     AdvancePhaseRequest,
@@ -81,6 +82,7 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     KbDocumentRequest: {"title": "Refunds", "text": "# Refunds\nWithin fourteen days."},
     KbListQuery: {"page": 2},
     KbSearchQuery: {"query": "refund"},
+    UserPreferencesRequest: {"memoryEnabled": False},
 }
 
 
@@ -367,3 +369,10 @@ def test_malformed_user_emails_are_rejected(email: str) -> None:
 def test_memory_search_limits(query: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         MemorySearchQuery.model_validate(query)
+
+
+@pytest.mark.parametrize("value", ["no", "false", 0, 1, None])
+def test_the_memory_preference_takes_only_a_json_boolean(value: Any) -> None:
+    with pytest.raises(ValidationError):
+        UserPreferencesRequest.model_validate({"memoryEnabled": value})
+    assert UserPreferencesRequest.model_validate({"memoryEnabled": False}).memory_enabled is False
