@@ -276,3 +276,12 @@ def test_a_grounded_reply_cites_the_document_in_its_prompt_and_metadata() -> Non
     assert result.reply is not None and result.reply.metadata is not None
     assert [c.document_id for c in result.reply.metadata.knowledge] == ["docA"]
     assert "[doc:docA] Refunds take 14 days." in store.prompts[result.reply.id]
+
+
+def test_a_search_reads_a_bounded_number_of_chunks_however_large_the_base() -> None:
+    kb, _, store = knowledge()
+    for n in range(100):  # 200 chunks
+        kb.add(title=f"Guide {n}", text=GUIDE + f"\n\nExtra note {n} about breathing and refunds.")
+    store.reads = 0
+    kb.search(query="how long should box breathing last before a refund", limit=5)
+    assert store.reads <= 58, "statistics + two lexical queries + the vector query, never the whole base"
