@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ops.kb import kb_app
 from ops.retention import purge_transcripts
 from ops.rooms import room_app
 from ops.seed import seed_demo
@@ -28,3 +29,4 @@ app.command("list-sessions")(list_sessions)
 app.command("seed-demo")(seed_demo)
 app.command("purge-transcripts")(purge_transcripts)
 app.add_typer(room_app, name="room")
+app.add_typer(kb_app, name="kb")

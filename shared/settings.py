@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     # Tests and debugging only: store each reply's exact prompt in sessions/{id}/prompts/{replyId}, so
     # the injected memory and summary can be checked. Never in production (it copies the conversation).
     record_prompts: bool = False
+    # With OpenAI configured, also index facts extracted from each ended session (one more model call).
+    memory_fact_extraction: bool = True
     # A session's memory reads at most this many messages (its first ones, in order).
     memory_max_messages: int = Field(default=2000, ge=10, le=20000)
     # Pause between streamed words of the offline responder (0 = instant; >0 shows streaming locally).

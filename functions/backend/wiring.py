@@ -12,6 +12,7 @@ from shared.settings import get_settings
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
 
+    from backend.ai.facts import OpenAIFactExtractor
     from backend.cloud.events import CloudSessionEvents
     from backend.cloud.room_timers import CloudTasksRoomTimers
     from backend.cloud.safety_outbound import CloudSafetyOutbound
@@ -22,12 +23,15 @@ if TYPE_CHECKING:
     from backend.store.contacts import FirestoreContacts
     from backend.store.forgetting import FirestoreForgetting
     from backend.store.messages import FirestoreMessageStore
+    from backend.store.preferences import FirestorePreferences
     from backend.store.recall import FirestoreMemoryRecall, FirestoreMemorySearch
     from backend.store.rooms import FirestoreRoomStore
     from backend.store.safety import FirestoreSafetyGateway
     from shared.anonymous_limit import AnonymousLimiter
+    from shared.conversation.grounding import KnowledgeBaseGrounding
     from shared.conversation.provider import AiProvider
     from shared.conversation.turns import ConversationService
+    from shared.knowledge.service import KnowledgeBase
     from shared.memory.embedding import Embedder
     from shared.memory.summarize import Summarizer
     from shared.ratelimit import LeasedRateLimiter
@@ -137,6 +141,13 @@ def embedder() -> Embedder:
 
 
 @lru_cache(maxsize=1)
+def fact_extractor() -> OpenAIFactExtractor | None:
+    from backend.ai.facts import get_fact_extractor
+
+    return get_fact_extractor()
+
+
+@lru_cache(maxsize=1)
 def memory_search() -> FirestoreMemorySearch:
     from backend.store.recall import FirestoreMemorySearch
 
@@ -153,6 +164,27 @@ def memory_recall() -> FirestoreMemoryRecall:
 
 
 @lru_cache(maxsize=1)
+def user_preferences() -> FirestorePreferences:
+    from backend.store.preferences import FirestorePreferences
+
+    return FirestorePreferences(db=db(), settings=get_settings())
+
+
+def knowledge_base() -> KnowledgeBase:
+    """The app's knowledge base (cheap to build; the embedder loads only when a query needs it)."""
+    from backend.store.knowledge import knowledge_base as build
+
+    return build(db(), embedder)
+
+
+@lru_cache(maxsize=1)
+def grounding() -> KnowledgeBaseGrounding:
+    from shared.conversation.grounding import KnowledgeBaseGrounding
+
+    return KnowledgeBaseGrounding(knowledge=knowledge_base)
+
+
+@lru_cache(maxsize=1)
 def conversation_service() -> ConversationService:
     from shared.clock import utcnow
     from shared.conversation.turns import ConversationService
@@ -164,6 +196,7 @@ def conversation_service() -> ConversationService:
         settings=get_settings(),
         clock=utcnow,
         recall=memory_recall(),
+        grounding=grounding(),
     )
 
 

@@ -17,6 +17,16 @@ class ChatTurn:
 
 
 @dataclass(frozen=True)
+class KnowledgeChunk:
+    """A knowledge-base chunk given to the model (shared/conversation/grounding.py)."""
+
+    document_id: str
+    chunk_id: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
 class ReplyRequest:
     """Everything a provider may use for one reply. `memory` and `summary` are filled by later features."""
 
@@ -26,6 +36,7 @@ class ReplyRequest:
     summary: str | None = None
     memory: list[str] = field(default_factory=list)
     locale: str = "en-US"
+    knowledge: list[KnowledgeChunk] = field(default_factory=list)
 
     def messages(self) -> list[ChatTurn]:
         """The prompt as chat messages: system (persona + summary + memory), then the history."""
@@ -34,6 +45,12 @@ class ReplyRequest:
             system.append(f"Summary of the conversation so far: {self.summary}")
         if self.memory:
             system.append("What you remember from earlier sessions:\n- " + "\n- ".join(self.memory))
+        if self.knowledge:
+            system.append(
+                "Reference material from this app's knowledge base. Use it when it answers the user, say so "
+                "when it does not, and never invent beyond it:\n"
+                + "\n".join(f"[doc:{c.document_id}] {c.text}" for c in self.knowledge)
+            )
         return [ChatTurn("system", "\n\n".join(system)), *self.history]
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from shared.avatars import load_avatars, resolve_avatar
 from shared.conversation.generation import lease_seconds
+from shared.conversation.grounding import KnowledgeGrounding, NoGrounding, reply_metadata
 from shared.conversation.interruptions import heard_text, interruption_note, spoken
 from shared.conversation.personas import persona_prompt
 from shared.conversation.provider import AiProvider, ChatTurn, ReplyRequest
@@ -73,7 +74,9 @@ class ConversationService:
         monotonic: Callable[[], float] = time.monotonic,
         recall: MemoryRecall | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        grounding: KnowledgeGrounding | None = None,
     ) -> None:
+        self.grounding = grounding or NoGrounding()
         self.sleep = sleep
         self.store = store
         self.recall = recall or NoRecall()
@@ -83,7 +86,7 @@ class ConversationService:
         self.clock = clock
         self.monotonic = monotonic
 
-    def live_session(self, *, user_id: str, session_id: str, fresh: bool = False) -> Session:
+    def live_session(self, *, user_id: str, session_id: str, fresh: bool = True) -> Session:
         session = self.store.load_session(session_id, fresh=fresh)
         if not fresh and (
             session is None or session.user_id != user_id or session.status is not SessionStatus.ACTIVE
@@ -264,8 +267,9 @@ class ConversationService:
             reply=reply,
             started=started,
         )
+        knowledge = self.grounding.chunks(query=message.content)  # cited in the prompt and the metadata
         try:
-            request = self._request(session, recent)
+            request = replace(self._request(session, recent), knowledge=knowledge)
             if self.settings.record_prompts:
                 self.store.record_prompt(session.id, reply.id, request.messages(), self.provider.model)
             text, tokens = streamer.run_with_retries(request, attempts=self.settings.ai_max_attempts)
@@ -301,6 +305,7 @@ class ConversationService:
             update={
                 "updated_at": self.clock(),
                 "response_time_ms": round((self.monotonic() - started) * 1000, 1),
+                "metadata": reply_metadata(knowledge),
             }
         )
         self.store.save_message(final)

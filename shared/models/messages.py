@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 
 from shared.models.base import ApiModel
 from shared.models.ids import DocumentId
+from shared.models.knowledge import MessageMetadata
 from shared.models.voice import InterruptionRecord
 
 MAX_CONTENT_LENGTH = 4000
@@ -82,6 +83,8 @@ class Message(ApiModel):
     )
     # A barge-in on an AI message: what the listener heard (the content stays whole).
     interruption: InterruptionRecord | None = None
+    # AI replies: the knowledge-base chunks the reply was grounded on (document ids cited).
+    metadata: MessageMetadata | None = None
 
 
 class PostMessageResponse(ApiModel):

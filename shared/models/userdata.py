@@ -113,6 +113,7 @@ class HistoryMessage(ApiModel):
 
 class ProfilePreferences(ApiModel):
     language: str | None = None
+    memory_enabled: bool = Field(default=True, description="See `PUT /user/preferences`.")
 
 
 class ProfileCounts(ApiModel):
@@ -237,6 +238,7 @@ class ExportedUser(ApiModel):
     email: str | None = None
     display_name: str | None = None
     sessions_started: int = 0
+    memory_enabled: bool = True
     created_at: datetime
     updated_at: datetime
 

@@ -29,6 +29,8 @@ class UserDocument(ApiModel):
     # Set for users an app identifies by email (start with userEmail/userName from a trusted server).
     email: str | None = None
     display_name: str | None = None
+    # The user's memory preference (`PUT /user/preferences`): off, nothing is remembered across sessions.
+    memory_enabled: bool = True
     created_at: datetime
     updated_at: datetime
 

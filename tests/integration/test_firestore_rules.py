@@ -117,6 +117,10 @@ TARGETS = [
     Target("memoryTermStats", "memoryTermStats/{uid}_0", owner_reads=False),
     Target("memoryItemSets", "memoryItemSets/{session}", owner_reads=False),
     Target("sessions/*/prompts", "sessions/{session}/prompts/{doc}", owner_reads=False),
+    Target("kbDocuments", "kbDocuments/{doc}", owner_reads=False),
+    Target("kbChunks", "kbChunks/{doc}-000", owner_reads=False),
+    Target("kbTermStats", "kbTermStats/{doc}_0", owner_reads=False),
+    Target("kbChunkSets", "kbChunkSets/{doc}", owner_reads=False),
 ]
 by_target = pytest.mark.parametrize("target", TARGETS, ids=[t.name for t in TARGETS])
 

@@ -170,7 +170,7 @@ def test_profile_returns_the_last_messages_across_sessions_in_order(api: Api, us
     ]
     assert {m["speaker"] for m in body["messages"]} == {"user"}
     assert all(m["type"] == "text" and m["createdAt"] for m in body["messages"])
-    assert body["preferences"] == {"language": "pt-BR"}
+    assert body["preferences"] == {"language": "pt-BR", "memoryEnabled": True}
     assert body["counts"] == {"sessions": 2, "messages": 4}
     assert body["limits"] == {"sessionsRead": 20, "messages": 100}
 

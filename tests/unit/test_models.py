@@ -14,8 +14,10 @@ from shared.models.base import ApiModel, EmptyRequest, Pagination
 from shared.models.chat import ChatRequest
 from shared.models.contacts import TrustedContactsInput
 from shared.models.credits import GrantCreditsRequest
+from shared.models.knowledge import KbDocumentRequest, KbListQuery, KbSearchQuery
 from shared.models.memory import MemorySearchQuery
 from shared.models.messages import ExportQuery, PostMessageRequest, TranscriptQuery
+from shared.models.preferences import UserPreferencesRequest
 from shared.models.rooms import (
     ActivityLogQuery,
     AdvancePhaseRequest,
@@ -77,6 +79,10 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     InterruptRequest: {"heardMs": 1200},
     RoomListQuery: {"status": "active"},
     ActivityLogQuery: {"since": "2030-01-02T15:00:00Z", "until": "2030-01-02T16:00:00Z"},
+    KbDocumentRequest: {"title": "Refunds", "text": "# Refunds\nWithin fourteen days."},
+    KbListQuery: {"page": 2},
+    KbSearchQuery: {"query": "refund"},
+    UserPreferencesRequest: {"memoryEnabled": False},
 }
 
 
@@ -363,3 +369,10 @@ def test_malformed_user_emails_are_rejected(email: str) -> None:
 def test_memory_search_limits(query: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         MemorySearchQuery.model_validate(query)
+
+
+@pytest.mark.parametrize("value", ["no", "false", 0, 1, None])
+def test_the_memory_preference_takes_only_a_json_boolean(value: Any) -> None:
+    with pytest.raises(ValidationError):
+        UserPreferencesRequest.model_validate({"memoryEnabled": value})
+    assert UserPreferencesRequest.model_validate({"memoryEnabled": False}).memory_enabled is False

@@ -16,7 +16,15 @@ from shared.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
-COMMANDS = ("grant-admin", "revoke-admin", "grant-credits", "list-sessions", "seed-demo", "purge-transcripts")
+COMMANDS = (
+    "grant-admin",
+    "revoke-admin",
+    "grant-credits",
+    "list-sessions",
+    "seed-demo",
+    "purge-transcripts",
+    "kb",
+)
 
 
 def test_help_lists_every_command() -> None:

@@ -25,7 +25,7 @@ def summary(call: Call) -> SessionSummaryResponse | Response:
             details={"status": session.status.value},
         )
     if session.memory_status is None:
-        raise NotFound("This session has no memory: it never ran.")
+        raise NotFound("This session has no memory: it never ran, or memory was off when it ended.")
     if session.memory_status == "pending":
         pending = SessionSummaryResponse(memory_status="pending", summary=None)
         return Response(body=pending.wire(), status=202, headers={"Retry-After": "1"})

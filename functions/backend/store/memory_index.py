@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from backend import logs
 from backend.store.documents import from_document
 from backend.store.memory_items import FirestoreItemStore
 from shared.clock import utcnow
 from shared.memory.embedding import Embedder
 from shared.memory.retrieval.engine import RetrievalEngine, SessionMatch
-from shared.memory.retrieval.items import Turn, window_items
+from shared.memory.retrieval.facts import Fact, FactExtractor, session_items
+from shared.memory.retrieval.items import Turn
 from shared.models.memory import MEMORIES, MemoryDocument, MemoryHit
 from shared.models.messages import Message
 from shared.models.sessions import Session
@@ -36,16 +38,33 @@ def turns(messages: Sequence[Message]) -> list[Turn]:
 
 
 def index_session(
-    db: Any, *, session: Session, messages: Sequence[Message], digest: str, embedder: Embedder
+    db: Any,
+    *,
+    session: Session,
+    messages: Sequence[Message],
+    digest: str,
+    embedder: Embedder,
+    extractor: FactExtractor | None = None,
 ) -> int:
-    """Write the session's items (idempotent: the same digest writes nothing); answers how many."""
+    """Write the session's items (idempotent: the same digest writes nothing); answers how many.
+    With an `extractor`, its facts are indexed after the windows; if it fails, the windows alone."""
     if not any(m.speaker != "ai" and m.content.strip() for m in messages):
         return 0
-    items = window_items(
+    said = turns(messages)
+    facts: list[Fact] = []
+    if extractor is not None:
+        try:
+            facts = extractor.extract(said)
+        except Exception as exc:
+            logs.warning(
+                "fact extraction failed; windows only", sessionId=session.id, errorType=type(exc).__name__
+            )
+    items = session_items(
         user_id=session.user_id,
         session_id=session.id,
         date=session.started_at or session.created_at,
-        turns=turns(messages),
+        turns=said,
+        facts=facts,
     )
     return engine(db, embedder).index(items=items, digest=digest)
 

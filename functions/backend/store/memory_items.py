@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,18 @@ EMBEDDING_FIELD = "embedding"
 _ITEM_FIELDS = [f.alias or name for name, f in MemoryItem.model_fields.items()]
 
 
+@dataclass(frozen=True)
+class ItemCollections:
+    """Where one item store lives: users' memory, or the app's knowledge base (never mixed)."""
+
+    items: str = MEMORY_ITEMS
+    term_stats: str = MEMORY_TERM_STATS
+    item_sets: str = MEMORY_ITEM_SETS
+
+
+MEMORY_COLLECTIONS = ItemCollections()
+
+
 def _months(window: DateWindow) -> list[str]:
     months: list[str] = []
     day = window.start
@@ -50,11 +63,12 @@ def _months(window: DateWindow) -> list[str]:
 
 
 class FirestoreItemStore(ItemStore):
-    def __init__(self, *, db: Client) -> None:
+    def __init__(self, *, db: Client, collections: ItemCollections = MEMORY_COLLECTIONS) -> None:
         self.db = db
+        self.collections = collections
 
     def _shard_ref(self, user_id: str, shard: int) -> Any:
-        return self.db.collection(MEMORY_TERM_STATS).document(f"{user_id}_{shard}")
+        return self.db.collection(self.collections.term_stats).document(f"{user_id}_{shard}")
 
     def _stats_writes(
         self, user_id: str, items: Sequence[MemoryItem], sign: int
@@ -81,7 +95,7 @@ class FirestoreItemStore(ItemStore):
         from google.cloud.firestore import FieldFilter
 
         query = (
-            self.db.collection(MEMORY_ITEMS)
+            self.db.collection(self.collections.items)
             .where(filter=FieldFilter("userId", "==", user_id))
             .where(filter=FieldFilter("sessionId", "==", session_id))
             .select(_ITEM_FIELDS)
@@ -99,7 +113,7 @@ class FirestoreItemStore(ItemStore):
         if not items:
             return False
         first = items[0]
-        set_ref = self.db.collection(MEMORY_ITEM_SETS).document(first.session_id)
+        set_ref = self.db.collection(self.collections.item_sets).document(first.session_id)
 
         @firestore.transactional
         def write(transaction: Transaction) -> bool:
@@ -120,11 +134,11 @@ class FirestoreItemStore(ItemStore):
             kept = {i.id for i in items}
             for item in old:
                 if item.id not in kept:
-                    transaction.delete(self.db.collection(MEMORY_ITEMS).document(item.id))
+                    transaction.delete(self.db.collection(self.collections.items).document(item.id))
             for item, vector in zip(items, vectors, strict=True):
                 document = to_document(item)
                 document[EMBEDDING_FIELD] = Vector(vector)
-                transaction.set(self.db.collection(MEMORY_ITEMS).document(item.id), document)
+                transaction.set(self.db.collection(self.collections.items).document(item.id), document)
             for shard, body in writes.items():
                 transaction.set(self._shard_ref(first.user_id, shard), body, merge=True)
             transaction.set(
@@ -146,8 +160,8 @@ class FirestoreItemStore(ItemStore):
         for shard, body in self._stats_writes(user_id, items, -1).items():
             batch.set(self._shard_ref(user_id, shard), body, merge=True)
         for item in items:
-            batch.delete(self.db.collection(MEMORY_ITEMS).document(item.id))
-        batch.delete(self.db.collection(MEMORY_ITEM_SETS).document(session_id))
+            batch.delete(self.db.collection(self.collections.items).document(item.id))
+        batch.delete(self.db.collection(self.collections.item_sets).document(session_id))
         batch.commit()
         return len(items)
 
@@ -171,7 +185,7 @@ class FirestoreItemStore(ItemStore):
         from google.cloud.firestore import FieldFilter
 
         query = (
-            self.db.collection(MEMORY_ITEMS)
+            self.db.collection(self.collections.items)
             .where(filter=FieldFilter("userId", "==", user_id))
             .where(filter=FieldFilter("terms", "array_contains_any", list(terms[:ARRAY_CONTAINS_ANY_MAX])))
             .select(_ITEM_FIELDS)
@@ -200,7 +214,7 @@ class FirestoreItemStore(ItemStore):
         from google.cloud.firestore_v1.vector import Vector
 
         query: Any = (
-            self.db.collection(MEMORY_ITEMS)
+            self.db.collection(self.collections.items)
             .where(filter=FieldFilter("userId", "==", user_id))
             .where(filter=FieldFilter("embeddingModel", "==", model))
         )
@@ -229,4 +243,11 @@ def _comparable(when: datetime | None, like: datetime) -> datetime | None:
     return when.replace(tzinfo=None) if like.tzinfo is None else when
 
 
-__all__ = ["MEMORY_ITEM_SETS", "MEMORY_TERM_STATS", "TERM_SHARDS", "FirestoreItemStore"]
+__all__ = [
+    "MEMORY_COLLECTIONS",
+    "MEMORY_ITEM_SETS",
+    "MEMORY_TERM_STATS",
+    "TERM_SHARDS",
+    "FirestoreItemStore",
+    "ItemCollections",
+]

@@ -13,6 +13,7 @@ from backend.store.documents import SESSIONS
 from backend.store.errors import translate_errors
 from backend.store.memory_index import search_sessions
 from backend.store.messages import FirestoreMessageStore
+from backend.store.preferences import memory_enabled
 from shared.avatars import load_avatars, resolve_avatar
 from shared.memory.embedding import Embedder
 from shared.memory.recall import MemoryRecall, match_line, raw_turns_line, summary_line
@@ -35,7 +36,10 @@ class FirestoreMemorySearch:
         self._embedder = embedder  # resolved per call: the model loads only where search is used
 
     def search(self, *, user_id: str, query: str, limit: int) -> list[MemoryHit]:
-        """Hybrid search over the user's own memory items, one hit per session, best first."""
+        """Hybrid search over the user's own memory items, one hit per session, best first (nothing
+        while the user has memory off)."""
+        if not memory_enabled(self.db, user_id):
+            return []
         return search_sessions(self.db, user_id=user_id, query=query, limit=limit, embedder=self._embedder())
 
 
@@ -64,6 +68,8 @@ class FirestoreMemoryRecall(MemoryRecall):
             return []
 
     def _recall(self, session: Session, opening: str) -> list[str]:
+        if not memory_enabled(self.db, session.user_id):
+            return []  # memory off: nothing from earlier sessions, not even the last one's raw turns
         avatars = load_avatars(self.settings.avatars_file)
         previous = memories.previous_sessions(
             self.db, user_id=session.user_id, before=session, limit=RECALL_LIMIT

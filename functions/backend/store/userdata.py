@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from backend.store.documents import EVENTS, SESSIONS, USERS, from_document, to_document
+from backend.store.preferences import memory_enabled
 from backend.store.writes import LEDGER
 from shared.clock import utcnow
 from shared.models.credits import LedgerEntry
@@ -133,7 +134,9 @@ def profile(
     found.sort(key=lambda m: (m.created_at, m.id))
     return UserProfileResponse(
         messages=found,
-        preferences=ProfilePreferences(language=read_state(db, uid).language),
+        preferences=ProfilePreferences(
+            language=read_state(db, uid).language, memory_enabled=memory_enabled(db, uid)
+        ),
         counts=ProfileCounts(sessions=_count(mine), messages=len(found)),
         limits=ProfileLimits(sessions_read=sessions_limit, messages=messages_limit),
     )
@@ -223,6 +226,7 @@ def export_user(db: Client, uid: str, bounds: ExportBounds | None = None) -> Use
             email=stored.email,
             display_name=stored.display_name,
             sessions_started=stored.sessions_started,
+            memory_enabled=stored.memory_enabled,
             created_at=stored.created_at,
             updated_at=stored.updated_at,
         )

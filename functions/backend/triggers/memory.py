@@ -13,6 +13,7 @@ import time
 from backend import logs, wiring
 from backend.store import memories
 from backend.store.memory_index import index_session
+from backend.store.preferences import forget_pending, memory_enabled
 from shared.memory.embedding import Embedder
 from shared.memory.summarize import ExtractiveSummarizer, SessionMemoryDraft, Summarizer
 from shared.models.messages import Message
@@ -62,6 +63,10 @@ def write_memory(session_id: str) -> str | None:
         return None
     if session.status not in TERMINAL or session.started_at is None:
         return session.memory_status  # not ended (or never started): nothing to remember
+    if session.memory_status == "pending" and not memory_enabled(db, session.user_id):
+        forget_pending(db, session_id)
+        logs.info("memory off: nothing written", sessionId=session_id, userId=session.user_id)
+        return None
     messages = store.all_messages(session_id, cap=settings.memory_max_messages)
     summarizer, embedder = _models()
     digest = memories.content_hash(messages, summarizer.model, embedder.model)
@@ -70,7 +75,14 @@ def write_memory(session_id: str) -> str | None:
         return "ready"
     try:
         draft, model, vector, used = _draft(messages, summarizer, embedder, session_id)
-        index_session(db, session=session, messages=messages, digest=digest, embedder=used)
+        index_session(
+            db,
+            session=session,
+            messages=messages,
+            digest=digest,
+            embedder=used,
+            extractor=wiring.fact_extractor(),
+        )
         memories.save(
             db,
             session=session,

@@ -108,6 +108,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/kb/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Knowledge-base documents without their text, most recently updated first */
+        get: operations["get_api_v1_admin_kb_documents"];
+        put?: never;
+        /** Add a knowledge-base document (text or markdown); its chunks are indexed for search and grounding */
+        post: operations["post_api_v1_admin_kb_documents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/kb/documents/{documentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One knowledge-base document with its text */
+        get: operations["get_api_v1_admin_kb_documents_documentid"];
+        /** Replace a knowledge-base document (title and text); the same content writes nothing */
+        put: operations["put_api_v1_admin_kb_documents_documentid"];
+        post?: never;
+        /** Delete a knowledge-base document and its chunks */
+        delete: operations["delete_api_v1_admin_kb_documents_documentid"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/reports/crisis-referrals": {
         parameters: {
             query?: never;
@@ -372,6 +409,23 @@ export interface paths {
         };
         /** Health of Firestore, Pub/Sub and the AI provider */
         get: operations["get_api_v1_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the app's knowledge base (hybrid lexical + semantic), one hit per document, best first */
+        get: operations["get_api_v1_kb_search"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1044,6 +1098,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/user/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's preferences */
+        get: operations["get_api_v1_user_preferences"];
+        /** Set the caller's preferences (memoryEnabled: false = nothing remembered across sessions) */
+        put: operations["put_api_v1_user_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/user/profile": {
         parameters: {
             query?: never;
@@ -1705,6 +1777,11 @@ export interface components {
             /** Livesessionids */
             liveSessionIds?: string[];
             /**
+             * Memoryenabled
+             * @default true
+             */
+            memoryEnabled?: boolean;
+            /**
              * Sessionsstarted
              * @default 0
              */
@@ -1931,6 +2008,201 @@ export interface components {
              */
             success?: boolean;
         };
+        /** KbDeleteResponse */
+        KbDeleteResponse: {
+            /**
+             * Chunks
+             * @description Chunks removed from the index.
+             */
+            chunks: number;
+            /** Documentid */
+            documentId: string;
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
+        };
+        /**
+         * KbDocument
+         * @description The `kbDocuments/{id}` document and the API's document object.
+         */
+        KbDocument: {
+            /**
+             * Chars
+             * @description Length of the text in characters.
+             */
+            chars: number;
+            /**
+             * Chunks
+             * @description Searchable chunks the text was cut into.
+             */
+            chunks: number;
+            /**
+             * Createdat
+             * Format: date-time
+             */
+            createdAt: string;
+            /**
+             * Digest
+             * @description Hash of title, text, chunking and embedding model (unchanged = no writes).
+             */
+            digest: string;
+            /** Embeddingmodel */
+            embeddingModel: string;
+            /** Id */
+            id: string;
+            /**
+             * Source
+             * @description The imported file's relative path, if imported.
+             * @default null
+             */
+            source?: string | null;
+            /** Text */
+            text: string;
+            /** Title */
+            title: string;
+            /**
+             * Updatedat
+             * Format: date-time
+             */
+            updatedAt: string;
+        };
+        /** KbDocumentListResponse */
+        KbDocumentListResponse: {
+            /**
+             * Documents
+             * @description Most recently updated first.
+             */
+            documents: components["schemas"]["KbDocumentSummary"][];
+            pagination: components["schemas"]["Pagination"];
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
+        };
+        /**
+         * KbDocumentRequest
+         * @description `POST /admin/kb/documents` and `PUT /admin/kb/documents/{id}`: the whole document (text or markdown).
+         */
+        KbDocumentRequest: {
+            /** Text */
+            text: string;
+            /** Title */
+            title: string;
+        };
+        /** KbDocumentResponse */
+        KbDocumentResponse: {
+            document: components["schemas"]["KbDocument"];
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
+        };
+        /**
+         * KbDocumentSummary
+         * @description A document without its text (what lists show).
+         */
+        KbDocumentSummary: {
+            /**
+             * Chars
+             * @description Length of the text in characters.
+             */
+            chars: number;
+            /**
+             * Chunks
+             * @description Searchable chunks the text was cut into.
+             */
+            chunks: number;
+            /**
+             * Createdat
+             * Format: date-time
+             */
+            createdAt: string;
+            /** Embeddingmodel */
+            embeddingModel: string;
+            /** Id */
+            id: string;
+            /**
+             * Source
+             * @description The imported file's relative path, if imported.
+             * @default null
+             */
+            source?: string | null;
+            /** Title */
+            title: string;
+            /**
+             * Updatedat
+             * Format: date-time
+             */
+            updatedAt: string;
+        };
+        /** KbListQuery */
+        KbListQuery: {
+            /**
+             * Limit
+             * @default 20
+             */
+            limit?: number;
+            /**
+             * Page
+             * @default 1
+             */
+            page?: number;
+        };
+        /**
+         * KbSearchHit
+         * @description One document found, with its best matching chunk.
+         */
+        KbSearchHit: {
+            /** Chunkid */
+            chunkId: string;
+            /** Documentid */
+            documentId: string;
+            /**
+             * Score
+             * @description Relative to the best hit (1.0).
+             */
+            score: number;
+            /** Snippet */
+            snippet: string;
+            /** Title */
+            title: string;
+        };
+        /** KbSearchQuery */
+        KbSearchQuery: {
+            /**
+             * Limit
+             * @default 5
+             */
+            limit?: number;
+            /** Query */
+            query: string;
+        };
+        /** KbSearchResponse */
+        KbSearchResponse: {
+            /** Results */
+            results: components["schemas"]["KbSearchHit"][];
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
+        };
+        /**
+         * KnowledgeCitation
+         * @description A knowledge-base chunk a reply was grounded on.
+         */
+        KnowledgeCitation: {
+            /** Chunkid */
+            chunkId: string;
+            /** Documentid */
+            documentId: string;
+            /** Title */
+            title: string;
+        };
         /** LeaveRequest */
         LeaveRequest: {
             /**
@@ -2156,6 +2428,8 @@ export interface components {
             id: string;
             /** @default null */
             interruption?: components["schemas"]["InterruptionRecord"] | null;
+            /** @default null */
+            metadata?: components["schemas"]["MessageMetadata"] | null;
             /**
              * Replyclaimedat
              * @description When the generation of this message's reply was last claimed (retries wait for it).
@@ -2208,6 +2482,17 @@ export interface components {
              * Format: date-time
              */
             updatedAt: string;
+        };
+        /**
+         * MessageMetadata
+         * @description Server-written facts about how an AI reply was made.
+         */
+        MessageMetadata: {
+            /**
+             * Knowledge
+             * @description Knowledge-base chunks given to the model for this reply.
+             */
+            knowledge?: components["schemas"]["KnowledgeCitation"][];
         };
         /**
          * MessageSafety
@@ -2395,6 +2680,12 @@ export interface components {
              * @default null
              */
             language?: string | null;
+            /**
+             * Memoryenabled
+             * @description See `PUT /user/preferences`.
+             * @default true
+             */
+            memoryEnabled?: boolean;
         };
         /**
          * PushTokenRequest
@@ -3529,6 +3820,33 @@ export interface components {
              */
             success?: boolean;
         };
+        /** UserPreferences */
+        UserPreferences: {
+            /**
+             * Memoryenabled
+             * @description Remember this user across sessions. Off: ended sessions write no memory (no summary, no memory items), and replies recall nothing, and memory search finds nothing, until it is on again.
+             * @default true
+             */
+            memoryEnabled?: boolean;
+        };
+        /**
+         * UserPreferencesRequest
+         * @description `PUT /user/preferences`: every preference, as the user wants it now (a JSON boolean: "no", 0 or
+         *     "false" are refused, not guessed).
+         */
+        UserPreferencesRequest: {
+            /** Memoryenabled */
+            memoryEnabled: boolean;
+        };
+        /** UserPreferencesResponse */
+        UserPreferencesResponse: {
+            preferences: components["schemas"]["UserPreferences"];
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
+        };
         /**
          * UserProfileResponse
          * @description The caller's recent conversation history across sessions, oldest first (newest last).
@@ -4024,6 +4342,359 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_api_v1_admin_kb_documents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbDocumentListResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    post_api_v1_admin_kb_documents: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KbDocumentRequest"];
+            };
+        };
+        responses: {
+            /** @description Answered with the same body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbDocumentResponse"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbDocumentResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description This Idempotency-Key was already used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_api_v1_admin_kb_documents_documentid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbDocumentResponse"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    put_api_v1_admin_kb_documents_documentid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KbDocumentRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbDocumentResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_api_v1_admin_kb_documents_documentid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbDeleteResponse"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5030,6 +5701,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+        };
+    };
+    get_api_v1_kb_search: {
+        parameters: {
+            query: {
+                limit?: number;
+                query: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbSearchResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7667,6 +8397,104 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_api_v1_user_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPreferencesResponse"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    put_api_v1_user_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserPreferencesRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPreferencesResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

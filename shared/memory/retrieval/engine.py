@@ -55,6 +55,8 @@ class SearchTrace:
     lexical_terms: list[list[str]] = field(default_factory=list)
     window: DateWindow | None = None
     candidates: int = 0
+    similarity: dict[str, float] = field(default_factory=dict)
+    """Cosine similarity of each item the vector search returned (callers may demand a minimum)."""
 
 
 def bm25(item: MemoryItem, query: Sequence[str], stats: TermStats) -> float:
@@ -126,6 +128,7 @@ class RetrievalEngine:
         )
         for hit in dense:
             items[hit.item.id] = hit.item
+            trace.similarity[hit.item.id] = hit.similarity
         lists.append((self.dense_weight, _ranks([(h.item.id, h.similarity) for h in dense])))
         if window is not None:
             dated = self.store.nearest(
