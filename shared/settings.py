@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     # every second or two a 1 s window paid one flush per turn. They trail the transcript by up to this
     # long; the transcript itself, the status and the safety state are never delayed.
     stats_flush_interval_seconds: float = Field(default=5.0, gt=0, le=60)
+    # An empty knowledge base is asked again (one read) at most this often per instance, instead of on
+    # every reply; a first document grounds replies within this long.
+    knowledge_empty_recheck_seconds: float = Field(default=60.0, ge=0, le=3600)
     # Locale for crisis resources when the session does not say (metadata.locale).
     default_locale: str = "en-US"
     # How many recent user messages the safety screen sees with the current one.

@@ -181,7 +181,9 @@ def knowledge_base() -> KnowledgeBase:
 def grounding() -> KnowledgeBaseGrounding:
     from shared.conversation.grounding import KnowledgeBaseGrounding
 
-    return KnowledgeBaseGrounding(knowledge=knowledge_base)
+    return KnowledgeBaseGrounding(
+        knowledge=knowledge_base, empty_recheck_seconds=get_settings().knowledge_empty_recheck_seconds
+    )
 
 
 @lru_cache(maxsize=1)

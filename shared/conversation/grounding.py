@@ -3,13 +3,16 @@
 Asked on every generated reply with the message being answered. Only chunks close enough to it are
 given (cosine >= MIN_SIMILARITY to the message: a greeting or a feeling is not a question for the
 knowledge base), at most GROUNDING_CHUNKS of them, each clipped to CHUNK_PROMPT_CHARS: the added context
-is bounded by 3 x 1,000 characters, about 750 tokens. An app without knowledge pays one small read.
+is bounded by 3 x 1,000 characters, about 750 tokens. An app without knowledge pays one small read per
+`empty_recheck_seconds` per instance (SESSIONS_KNOWLEDGE_EMPTY_RECHECK_SECONDS, 60 s), not one per reply:
+its first document is used within that long.
 Grounding is a nicety: a failure leaves the reply ungrounded, never failed.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 
@@ -43,17 +46,25 @@ class KnowledgeBaseGrounding(KnowledgeGrounding):
         knowledge: Callable[[], KnowledgeBase],
         limit: int = GROUNDING_CHUNKS,
         min_similarity: float = MIN_SIMILARITY,
+        empty_recheck_seconds: float = 60.0,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.knowledge = knowledge
         self.limit = limit
         self.min_similarity = min_similarity
+        self.empty_recheck_seconds = empty_recheck_seconds
+        self.monotonic = monotonic
+        self._empty_until = float("-inf")  # an empty knowledge base is not asked again before this
 
     def chunks(self, *, query: str) -> list[KnowledgeChunk]:
         if self.limit <= 0 or not query.strip():
             return []
+        if self.monotonic() < self._empty_until:
+            return []
         try:
             knowledge = self.knowledge()
             if knowledge.is_empty():
+                self._empty_until = self.monotonic() + self.empty_recheck_seconds
                 return []
             matches = knowledge.search(query=query, limit=self.limit)
         except Exception as exc:  # the reply goes on without grounding

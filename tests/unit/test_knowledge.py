@@ -221,6 +221,24 @@ def test_grounding_on_an_empty_base_does_not_search_and_failures_are_ungrounded(
     assert KnowledgeBaseGrounding(knowledge=lambda: broken).chunks(query="hi") == []  # type: ignore[arg-type,return-value]
 
 
+def test_an_empty_base_is_asked_again_only_after_the_recheck_interval() -> None:
+    now = [0.0]
+    stub = StubKnowledge([_match(0.9, "faq")], empty=True)
+    asked = []
+    grounding = KnowledgeBaseGrounding(
+        knowledge=lambda: asked.append(1) or stub,  # type: ignore[arg-type,return-value,func-returns-value]
+        empty_recheck_seconds=60,
+        monotonic=lambda: now[0],
+    )
+    assert grounding.chunks(query="how do refunds work") == []
+    stub.empty = False  # an admin adds a first document
+    now[0] = 59.0
+    assert grounding.chunks(query="how do refunds work") == [] and len(asked) == 1
+    now[0] = 61.0
+    assert [c.document_id for c in grounding.chunks(query="how do refunds work")] == ["faq"]
+    assert len(asked) == 2
+
+
 def test_the_prompt_cites_each_chunk_by_document_id() -> None:
     chunk = KnowledgeChunk(
         document_id="doc9", chunk_id="doc9-001", title="Billing", text="Billing\nRefunds: 14 days."
