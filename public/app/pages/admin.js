@@ -78,7 +78,7 @@ export async function render({ main, api, db }) {
 
   // Usage by day (rollup documents) and the live figures.
   const liveFigures = h("dl", { class: "stats", "data-testid": "live-figures" });
-  const usageCharts = h("div", { class: "grid two" });
+  const usageCharts = h("div", { class: "grid two", "data-testid": "usage-charts" });
   const usageNote = h("p", { class: "muted small", role: "status" });
   const isoDay = (d) => d.toISOString().slice(0, 10);
   const to = h("input", { type: "date", name: "to", value: isoDay(new Date()) });
