@@ -97,6 +97,7 @@ def test_user_and_admin_journey(new_context: Any) -> None:
     expect()(alert).to_have_count(1, timeout=20_000)
     expect()(alert).to_have_attribute("data-status", "active")
     expect()(admin_page.get_by_test_id("live-sessions")).not_to_be_empty()
+    expect()(admin_page.get_by_test_id("active-rooms")).not_to_be_empty()
     expect()(admin_page.get_by_test_id("report-charts").locator("canvas")).to_have_count(2)
     check_page(admin_page, "admin")
     alert.get_by_role("button", name="Acknowledge").click()
