@@ -218,7 +218,7 @@ export async function renderRoom({ main, api, db, user, navigate, roomId }) {
       if (change.type !== "added") continue;
       const event = change.doc.data();
       const text = event.type === "phase_changed"
-        ? `Next phase: ${(format && format.phases[Number(event.data.index)]?.title) || event.data.to}.`
+        ? `Phase: ${(format && format.phases[Number(event.data.index)]?.title) || event.data.to}.`
         : EVENT_TEXT[event.type] ? EVENT_TEXT[event.type](event.data || {}) : null;
       if (text) happenings.prepend(h("li", {}, text));
     }

@@ -69,6 +69,8 @@ def test_two_users_match_into_a_room_and_see_each_others_lines(new_context: Any)
         expect()(participant(page, mine)).to_contain_text(f"You (guest {mine})")
         expect()(participant(page, other)).to_contain_text(f"Guest {other}")
         expect()(participant(page, "AGENT")).to_contain_text("Juno")
+    # Rejoin is only offered to a guest who dropped out, not to one who is present.
+    expect()(a_page.get_by_role("button", name="Rejoin")).to_be_hidden()
     a_url = a_page.url
     assert a_url == b_page.url, "matched into different rooms"
 
