@@ -8,7 +8,7 @@ import { getFirestore, connectFirestoreEmulator } from "https://www.gstatic.com/
 // What the pages use, re-exported so they import one module.
 export { onAuthStateChanged, signOut, signInWithEmailAndPassword, createUserWithEmailAndPassword }
   from "https://www.gstatic.com/firebasejs/12.6.0/firebase-auth.js";
-export { doc, collection, query, orderBy, limit, onSnapshot, getDocs }
+export { doc, collection, query, orderBy, limit, onSnapshot, getDocs, setDoc, deleteDoc, serverTimestamp, Timestamp }
   from "https://www.gstatic.com/firebasejs/12.6.0/firebase-firestore.js";
 
 export const LOCAL_HOSTS = ["127.0.0.1", "localhost"];

@@ -6,11 +6,12 @@ import { createApi } from "./api.js";
 import { h, toast } from "./ui.js";
 import * as signin from "./pages/signin.js";
 
-// Later pages (rooms, knowledge base, presence) are one more line here and one nav link.
+// A later page (the knowledge base) is one more line here and one nav link.
 const PAGES = {
   lobby: () => import("./pages/lobby.js"),
   session: () => import("./pages/session.js"),
   history: () => import("./pages/history.js"),
+  rooms: () => import("./pages/rooms.js"),
   account: () => import("./pages/account.js"),
   admin: () => import("./pages/admin.js"),
 };

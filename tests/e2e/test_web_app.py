@@ -18,44 +18,15 @@ from typing import Any
 import pytest
 
 from tests.e2e.browser import APP_URL, check_page
+from tests.e2e.journey import PASSWORD, expect, say, sign_in_page, sign_up, tick_checklist
 from tests.support.emulator import new_user, require_emulators, sign_in
 
 pytestmark = pytest.mark.emulator
 
-PASSWORD = "password-123"
 # First person, a method, preparation and a time: HIGH_RISK or above for the inline screen ("tonight"
 # makes it imminent: SAFETY_MODE, which also pauses the session until the user resumes it).
 CRISIS = "I have been saving up my pills and I am going to take them all tonight."
 ORDINARY = "Work has been a lot this week and I feel tired and a bit low."
-
-
-def expect() -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    # The functions emulator starts a worker per concurrent request: a first call can take seconds.
-    playwright_expect.set_options(timeout=15_000)
-    return playwright_expect
-
-
-def sign_up(page: Any, email: str) -> None:
-    page.goto(APP_URL)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect()(page.get_by_role("heading", name="Lobby")).to_be_visible()
-
-
-def sign_in_page(page: Any, email: str) -> None:
-    page.goto(APP_URL)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect()(page.get_by_role("heading", name="Lobby")).to_be_visible()
-
-
-def tick_checklist(page: Any) -> None:
-    for box in page.locator("fieldset:has(legend:text('Before you start')) input[type=checkbox]").all():
-        box.check()
 
 
 def watch_ai_text(page: Any) -> None:
@@ -70,14 +41,6 @@ def watch_ai_text(page: Any) -> None:
       }).observe(log, {subtree: true, childList: true, characterData: true});
     }"""
     )
-
-
-def say(page: Any, text: str) -> None:
-    """Types and sends with the Enter key (the composer is keyboard-usable)."""
-    box = page.get_by_label("Your message")
-    box.fill(text)
-    box.press("Enter")
-    expect()(box).to_have_value("")
 
 
 def test_user_and_admin_journey(new_context: Any) -> None:
@@ -134,6 +97,7 @@ def test_user_and_admin_journey(new_context: Any) -> None:
     expect()(alert).to_have_count(1, timeout=20_000)
     expect()(alert).to_have_attribute("data-status", "active")
     expect()(admin_page.get_by_test_id("live-sessions")).not_to_be_empty()
+    expect()(admin_page.get_by_test_id("active-rooms")).not_to_be_empty()
     expect()(admin_page.get_by_test_id("report-charts").locator("canvas")).to_have_count(2)
     check_page(admin_page, "admin")
     alert.get_by_role("button", name="Acknowledge").click()

@@ -1,12 +1,14 @@
 // Admin console (custom claim admin: true): crisis alerts live from a listener on crisisAlerts with
 // acknowledge / resolve / clear-safety, live sessions, figures and charts, the yearly referral report.
 // HTTP: POST /admin/crisis-alerts/{id}/acknowledge|resolve, /admin/sessions/{id}/clear-safety;
-// GET /admin/sessions?status=active, /admin/stats, /admin/reports/crisis-referrals?year.
+// GET /admin/sessions?status=active, /admin/stats, /admin/reports/crisis-referrals?year; active rooms
+// (admin_rooms.js): GET /admin/rooms?status=active, POST /admin/rooms/{id}/end.
 // Listener: crisisAlerts ordered by createdAt desc (admins may read every document).
 import { collection, limit, onSnapshot, orderBy, query } from "../firebase.js";
 import { download, errorText } from "../api.js";
 import { fill, h, field, toast, formatDateTime, levelBadge } from "../ui.js";
 import { chart } from "../charts.js";
+import { activeRooms } from "../admin_rooms.js";
 
 /** @param {import("../types").PageContext} ctx */
 export async function render({ main, api, db }) {
@@ -51,6 +53,8 @@ export async function render({ main, api, db }) {
     alerts.replaceChildren(...(rows.length ? rows.map(alertRow) : [h("li", { class: "muted" }, "No alerts.")]));
   }, (error) => alerts.replaceChildren(h("li", { class: "error" }, `Alert listener stopped: ${error.code || error.message}`)));
 
+  const rooms = activeRooms(api);
+
   // Live sessions and figures.
   const liveBox = h("div", { "data-testid": "live-sessions" });
   const figures = h("dl", { class: "stats" });
@@ -78,7 +82,7 @@ export async function render({ main, api, db }) {
 
   // Usage by day (rollup documents) and the live figures.
   const liveFigures = h("dl", { class: "stats", "data-testid": "live-figures" });
-  const usageCharts = h("div", { class: "grid two" });
+  const usageCharts = h("div", { class: "grid two", "data-testid": "usage-charts" });
   const usageNote = h("p", { class: "muted small", role: "status" });
   const isoDay = (d) => d.toISOString().slice(0, 10);
   const to = h("input", { type: "date", name: "to", value: isoDay(new Date()) });
@@ -147,10 +151,11 @@ export async function render({ main, api, db }) {
   fill(main, h("h1", {}, "Admin console"), flash,
     h("section", { class: "card", "aria-labelledby": "al-title" }, h("h2", { id: "al-title" }, "Crisis alerts (live)"), alerts),
     h("section", { class: "card", "aria-labelledby": "live-title" }, h("h2", { id: "live-title" }, "Now"), figures, liveFigures, liveBox,
-      h("button", { type: "button", class: "secondary", onclick: () => { loadLive(); loadLiveFigures(); } }, "Refresh")),
+      h("button", { type: "button", class: "secondary", onclick: () => { loadLive(); loadLiveFigures(); rooms.load(); } }, "Refresh")),
+    h("section", { class: "card", "aria-labelledby": "rooms-title" }, h("h2", { id: "rooms-title" }, "Active rooms"), rooms.box),
     h("section", { class: "card", "aria-labelledby": "use-title" }, h("h2", { id: "use-title" }, "Usage by day (UTC)"), usageForm, usageNote, usageCharts),
     h("section", { class: "card", "aria-labelledby": "rep-title" }, h("h2", { id: "rep-title" }, "Referral report"), reportForm, reportCharts));
-  await Promise.all([loadLive(), loadLiveFigures(), loadUsage(false), loadReport(false)]);
-  const refresh = setInterval(() => { loadLive(); loadLiveFigures(); }, 15_000);
+  await Promise.all([loadLive(), loadLiveFigures(), rooms.load(), loadUsage(false), loadReport(false)]);
+  const refresh = setInterval(() => { loadLive(); loadLiveFigures(); rooms.load(); }, 15_000);
   return () => { stopAlerts(); clearInterval(refresh); };
 }
