@@ -50,7 +50,6 @@ class RoomTalk:
     settings: RoomSettings
     clock: Callable[[], datetime]
     monotonic: Callable[[], float]
-    new_id: Callable[[], str]
     stream_interval_s: float
     ai_timeout_s: float
     default_locale: str
@@ -162,7 +161,7 @@ class RoomTalk:
             room_format=self.format_of(room),
             lines=self.store.recent_lines(room.id, self.settings.context_lines),
             trigger=trigger,
-            summary=None,
+            summary=room.summary,
             interruptions_kept=self.settings.interruptions_in_prompt,
         )
 

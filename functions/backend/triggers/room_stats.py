@@ -1,4 +1,5 @@
-"""The room aggregate flush task: `lineCount` and `lastActivityAt` at most about once a second."""
+"""The room aggregate flush task: `lineCount`, `lastActivityAt` and the rolling summary, at most about
+once a second."""
 
 from __future__ import annotations
 
@@ -15,4 +16,13 @@ def flush(room_id: str, not_before: float | None = None) -> dict[str, Any] | Non
     same values). `lastActivityAt` never moves back: lifecycle changes set it too."""
     if not_before is not None:
         time.sleep(min(MAX_FLUSH_WAIT_SECONDS, max(0.0, not_before - time.time())))
-    return wiring.room_store().flush_stats(room_id)
+    from shared.rooms.config import room_settings
+    from shared.rooms.summaries import rolling_update
+
+    store = wiring.room_store()
+    return store.flush_stats(
+        room_id,
+        roll=lambda room, count: rolling_update(
+            store=store, room=room, line_count=count, settings=room_settings()
+        ),
+    )
