@@ -239,23 +239,31 @@ class FirestoreRoomStore(RoomStore):
         self._on_lines(room_id)
 
     def flush_stats(
-        self, room_id: str, roll: Callable[[Room, int], tuple[str | None, int] | None] | None = None
+        self,
+        room_id: str,
+        roll: Callable[[Room, int], tuple[str | None, int] | None] | None = None,
+        min_gap_s: float = 0.0,
     ) -> dict[str, Any] | None:
         """Recompute `lineCount` and `lastActivityAt` from the lines (idempotent: a redelivery writes the
         same values), and with them, when `roll` says one is due, the rolling summary: one room write.
         `lastActivityAt` never moves back: lifecycle changes set it too. The write is conditional on
-        the room being unchanged since it was read, so a late flush never undoes the final summary."""
+        the room being unchanged since it was read, so a late flush never undoes the final summary.
+        A room written less than `min_gap_s` ago is not written: the answer is `{"deferred": True}` and
+        the caller asks for a later flush (late tasks arriving back to back would otherwise write the
+        room several times in one second)."""
         from google.api_core.exceptions import FailedPrecondition, NotFound
         from google.cloud.firestore import Query
 
         ref = self.room_ref(room_id)
         lines = ref.collection("lines")
         for _ in range(3):
-            count = int(lines.count().get()[0][0].value)
-            newest = list(lines.order_by("createdAt", direction=Query.DESCENDING).limit(1).get())
             current = ref.get()
             if not current.exists:
                 return None
+            if (utcnow() - current.update_time).total_seconds() < min_gap_s:
+                return {"deferred": True}
+            count = int(lines.count().get()[0][0].value)
+            newest = list(lines.order_by("createdAt", direction=Query.DESCENDING).limit(1).get())
             room = _room(current)
             last = room.last_activity_at
             if newest and (last is None or newest[0].get("createdAt") > last):
