@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from shared.conversation.provider import AiProvider
 from shared.conversation.turns import UnsafeReply
@@ -54,20 +55,15 @@ class RoomTalk:
     ai_timeout_s: float
     default_locale: str
 
-    def get(self, *, uid: str, room_id: str, is_admin: bool = False) -> Room:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by RoomService (service.py); declared for the type checker only
 
-    def format_of(self, room: Room) -> RoomFormat:
-        raise NotImplementedError
+        def get(self, *, uid: str, room_id: str, is_admin: bool = False) -> Room: ...
 
-    def _change(self, room_id: str, apply: Callable[[Room], RoomChange | None]) -> Room:
-        raise NotImplementedError
+        def format_of(self, room: Room) -> RoomFormat: ...
 
-    def _loaded(self, room_id: str) -> Room:
-        raise NotImplementedError
+        def _change(self, room_id: str, apply: Callable[[Room], RoomChange | None]) -> Room: ...
 
-    def advance_index(self, *, room_id: str, from_index: int, actor: str) -> Room:
-        raise NotImplementedError
+        def advance_index(self, *, room_id: str, from_index: int, actor: str) -> Room: ...
 
     # -- the transcript ----------------------------------------------------------------------
 
