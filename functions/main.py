@@ -262,7 +262,14 @@ def safety_assess(event: PubSubEvent) -> None:
     service_account=_account("memory-events"),
 )
 def session_memory(event: PubSubEvent) -> None:
-    """`session.ended`: write the session's memory (summary, topics, emotions, next steps, embedding)."""
+    """`session.ended`: write the session's memory (summary, topics, emotions, next steps, embedding).
+    `room.ended`: the room's final summary and its consenting participants' memories."""
+    payload = _payload(event)
+    if payload.get("type") == "room.ended":
+        from backend.triggers.room_memory import write_room_memories
+
+        write_room_memories(str(payload["roomId"]))
+        return
     from backend.triggers.memory import write_memory
 
-    write_memory(str(_payload(event)["sessionId"]))
+    write_memory(str(payload["sessionId"]))

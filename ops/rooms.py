@@ -112,7 +112,7 @@ def transcript(room_id: RoomId) -> None:
 @room_app.command("summary")
 @handled
 def summary(room_id: RoomId) -> None:
-    """Counts per speaker and phase (no model involved)."""
+    """Counts per speaker and phase, and the room's summary (rolling, or final once it ended)."""
     room = _service().get(uid="ops", room_id=room_id, is_admin=True)
     lines = _store().all_lines(room.id)
     by_speaker = Counter(line.speaker for line in lines)
@@ -123,6 +123,9 @@ def summary(room_id: RoomId) -> None:
         f"by speaker {dict(by_speaker)}; by phase {dict(by_phase)}",
         highlight=False,
     )
+    if room.summary:  # the rolling summary during the show, the final one after it
+        kind = "final" if room.summary_final else f"rolling, {room.summary_through} lines"
+        out().print(f"summary ({kind}): {room.summary}", highlight=False, markup=False)
 
 
 @room_app.command("create")

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from backend.ai.facts import OpenAIFactExtractor
     from backend.cloud.events import CloudSessionEvents
+    from backend.cloud.room_events import CloudRoomEvents
     from backend.cloud.room_timers import CloudTasksRoomTimers
     from backend.cloud.safety_outbound import CloudSafetyOutbound
     from backend.cloud.timers import CloudTasksTimers
@@ -244,6 +245,13 @@ def room_timers() -> CloudTasksRoomTimers:
 
 
 @lru_cache(maxsize=1)
+def room_events() -> CloudRoomEvents:
+    from backend.cloud.room_events import CloudRoomEvents
+
+    return CloudRoomEvents()
+
+
+@lru_cache(maxsize=1)
 def room_store() -> FirestoreRoomStore:
     from backend.cloud.room_timers import request_flush
     from backend.store.rooms import FirestoreRoomStore
@@ -254,7 +262,6 @@ def room_store() -> FirestoreRoomStore:
 @lru_cache(maxsize=1)
 def room_service() -> RoomService:
     import time
-    import uuid
 
     from shared.clock import utcnow
     from shared.rooms.config import room_settings
@@ -267,8 +274,8 @@ def room_service() -> RoomService:
         settings=room_settings(),
         clock=utcnow,
         monotonic=time.monotonic,
-        new_id=lambda: uuid.uuid4().hex[:20],
         timers=room_timers(),
+        events=room_events(),
         stream_interval_s=settings.stream_update_interval_ms / 1000,
         ai_timeout_s=settings.ai_timeout_seconds,
         default_locale=settings.default_locale,

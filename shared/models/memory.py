@@ -43,6 +43,9 @@ class MemoryDocument(ApiModel):
     message_count: int
     session_ended_at: datetime | None = None
     created_at: datetime
+    # A room's memory (id `{roomId}-{who}`, `sessionId` the room's): `summary` is what this participant
+    # said; this is the show's summary over the lines of the participants who consented.
+    shared_summary: str | None = None
 
 
 class SessionSummaryResponse(ApiModel):

@@ -80,6 +80,9 @@ class Participant(ApiModel):
     dropped_at: datetime | None = None
     grace_until: datetime | None = None
     left_at: datetime | None = None
+    # Consent given on join (MatchRequest.remember), changeable until the end: only then does the room's
+    # end leave this participant a memory (what they said plus the shared summary).
+    remember: bool = False
 
 
 class RoomHost(ApiModel):
@@ -124,6 +127,12 @@ class Room(ApiModel):
     # Aggregates, written by the batched flush (at most about once a second), never by a line.
     line_count: int = Field(default=0, ge=0)
     last_activity_at: datetime | None = None
+    # The rolling summary of the guests' lines that left the host's context (written with the aggregates),
+    # then the final summary of the whole show once the room ended (`summaryFinal`). Lines screened at a
+    # safety level above NORMAL are never in it: it is shared with every participant.
+    summary: str | None = Field(default=None, max_length=4000)
+    summary_through: int = Field(default=0, ge=0, description="lines (oldest first) folded into the summary")
+    summary_final: bool = False
     paths: RoomPaths
 
     def participant(self, uid: str) -> Participant | None:
@@ -180,6 +189,14 @@ class RoomPrivate(ApiModel):
 
 class MatchRequest(ApiModel):
     format: Slug = "dating-show"
+    remember: bool = Field(
+        default=False,
+        description="consent to a memory of this room (what you said plus the shared summary); off by default",
+    )
+
+
+class MemoryConsentRequest(ApiModel):
+    remember: bool = Field(description="keep (true) or withdraw (false) consent to a memory of this room")
 
 
 class RoomResponse(ApiModel):

@@ -31,6 +31,8 @@ class RoomSettings(BaseSettings):
     context_lines: int = Field(default=12, ge=1, le=100)
     # Scales every phase duration (tests run shows of seconds: 0.02 turns 180 s into 3.6 s).
     phase_time_scale: float = Field(default=1.0, gt=0, le=10)
+    # The rolling summary folds the lines that left the host's context this many at a time.
+    summary_every: int = Field(default=6, ge=1, le=100)
     # Most recent interruptions kept for the host's prompt.
     interruptions_in_prompt: int = Field(default=3, ge=0, le=10)
 
@@ -64,3 +66,10 @@ def role_for_seat(seat: int) -> str:
     if not 0 <= seat < 26:
         raise ValueError("seat out of range")
     return chr(ord("A") + seat)
+
+
+def seat_of(role: str) -> int:
+    """The inverse of role_for_seat."""
+    if len(role) != 1 or not "A" <= role <= "Z":
+        raise ValueError(f"not a seat role: {role!r}")
+    return ord(role) - ord("A")

@@ -28,7 +28,7 @@ from shared.models.rooms import (
     RoomHost,
     RoomPaths,
 )
-from shared.rooms.config import role_for_seat
+from shared.rooms.config import role_for_seat, seat_of
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ class RoomChange:
     events: list[RoomEvent] = field(default_factory=list)
     # The phase that started with this change (the host introduces it), if any.
     phase_started: str | None = None
+    # Seats of a waiting room given up by this change: the adapter deletes their seat claims in the
+    # same commit, so the next matcher can take them (shared/rooms/matching.py).
+    freed_seats: tuple[int, ...] = ()
 
 
 def paths_for(room_id: str) -> RoomPaths:
@@ -58,9 +61,11 @@ def _members(participants: list[Participant]) -> list[str]:
     return [p.uid for p in participants if p.state != "left"]
 
 
-def create_room(*, room_id: str, room_format: RoomFormat, uid: str, now: datetime) -> RoomChange:
-    """A waiting room with the creator in seat A."""
-    first = Participant(uid=uid, role=role_for_seat(0), joined_at=now)
+def create_room(
+    *, room_id: str, room_format: RoomFormat, uid: str, now: datetime, seat: int = 0, remember: bool = False
+) -> RoomChange:
+    """A waiting room with its first participant in `seat` (seat 0 is role A)."""
+    first = Participant(uid=uid, role=role_for_seat(seat), joined_at=now, remember=remember)
     room = Room(
         id=room_id,
         format=room_format.id,
@@ -91,15 +96,36 @@ def free_seats(room: Room) -> int:
     return room.seats - taken
 
 
+def taken_roles(room: Room) -> set[str]:
+    return {p.role for p in room.participants if p.state != "left"}
+
+
 def join(room: Room, *, uid: str, room_format: RoomFormat, now: datetime, time_scale: float) -> RoomChange:
     """Take the lowest free seat of a waiting room; the last seat starts the show (first phase)."""
-    if uid in room.member_ids:
-        raise Conflict("You are already in this room.", details={"roomId": room.id})
     if room.status != "waiting" or free_seats(room) <= 0:
         raise Conflict("This room is not taking participants.", details={"status": room.status})
-    used = {p.role for p in room.participants if p.state != "left"}
+    used = taken_roles(room)
     seat = next(i for i in range(room.seats) if role_for_seat(i) not in used)
-    newcomer = Participant(uid=uid, role=role_for_seat(seat), joined_at=now)
+    return take_seat(room, uid=uid, seat=seat, room_format=room_format, now=now, time_scale=time_scale)
+
+
+def take_seat(
+    room: Room,
+    *,
+    uid: str,
+    seat: int,
+    room_format: RoomFormat,
+    now: datetime,
+    time_scale: float,
+    remember: bool = False,
+) -> RoomChange:
+    """`uid` takes `seat` (role A, B, ... by seat number) of a waiting room; the last seat starts the
+    show (first phase). Refused when the seat's role is held or the room is not waiting."""
+    if uid in room.member_ids:
+        raise Conflict("You are already in this room.", details={"roomId": room.id})
+    if room.status != "waiting" or not 0 <= seat < room.seats or role_for_seat(seat) in taken_roles(room):
+        raise Conflict("This room is not taking participants.", details={"status": room.status})
+    newcomer = Participant(uid=uid, role=role_for_seat(seat), joined_at=now, remember=remember)
     kept = [p for p in room.participants if p.state != "left"]
     participants = [*kept, newcomer]
     room = room.model_copy(
@@ -220,12 +246,14 @@ def _gone(room: Room, person: Participant, *, now: datetime, actor: str, end_bel
         update={"participants": participants, "member_ids": _members(participants), "updated_at": now}
     )
     events = [_event("participant.left", now, actor, role=person.role)]
+    # A waiting room's seat frees at once; in a started room a seat (and its role) is never reused.
+    freed = (seat_of(person.role),) if room.status == "waiting" else ()
     present = sum(1 for p in participants if p.state == "present")
     if end_below is not None and present < end_below:
         ended = end(room, reason="participants_left", now=now, actor="system")
         if ended is not None:
-            return RoomChange(room=ended.room, events=events + ended.events)
-    return RoomChange(room=room, events=events)
+            return RoomChange(room=ended.room, events=events + ended.events, freed_seats=freed)
+    return RoomChange(room=room, events=events, freed_seats=freed)
 
 
 def rejoin(room: Room, *, uid: str, now: datetime) -> RoomChange:
@@ -269,6 +297,22 @@ def expire_grace(room: Room, *, room_format: RoomFormat, now: datetime) -> RoomC
         room = change.room
         events.extend(change.events)
     return RoomChange(room=room, events=events)
+
+
+def set_memory_consent(room: Room, *, uid: str, remember: bool, now: datetime) -> RoomChange | None:
+    """A member gives or withdraws consent to a memory of this room; only before the end, since the
+    end is when memories are written. No event: nobody else needs to know."""
+    person = room.participant(uid)
+    if person is None or person.state == "left":
+        raise NotFound("Room not found.")
+    if room.status == "ended":
+        raise InvalidStateTransition("The room has ended.", details={"status": room.status})
+    if person.remember == remember:
+        return None
+    updated = person.model_copy(update={"remember": remember})
+    return RoomChange(
+        room=room.model_copy(update={"participants": _replace(room, updated), "updated_at": now})
+    )
 
 
 def hold_show(room: Room, *, now: datetime) -> RoomChange | None:

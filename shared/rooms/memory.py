@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 
 from shared.models.rooms import Room, RoomEvent, RoomLine, RoomPrivate
 from shared.models.safety import CrisisResources
 from shared.rooms.lifecycle import RoomChange
-from shared.rooms.matching import MatchOutcome
+from shared.rooms.matching import Claim, ClaimResult, Membership, RoomView, Seat, still_seated
 from shared.rooms.ports import RoomStore
 from shared.safety.levels import Screening
 from shared.safety.resources import crisis_reply
@@ -19,8 +20,9 @@ class InMemoryRoomStore(RoomStore):
         self.rooms: dict[str, Room] = {}
         self.events: dict[str, list[RoomEvent]] = {}
         self.lines: dict[str, dict[str, RoomLine]] = {}
-        self.lobby: dict[str, list[str]] = {}
-        self.membership: dict[str, str] = {}
+        self.seats: dict[str, dict[int, Seat]] = {}
+        self.members: dict[str, Membership] = {}
+        self.floors: dict[str, int] = {}
         self.alerts: dict[str, dict[str, str]] = {}
         self.private: dict[tuple[str, str], RoomPrivate] = {}
         self.flushes: list[str] = []
@@ -31,20 +33,47 @@ class InMemoryRoomStore(RoomStore):
         self.rooms[change.room.id] = change.room
         self.events.setdefault(change.room.id, []).extend(change.events)
 
-    def match(
-        self, *, uid: str, format_id: str, decide: Callable[[Room | None, list[Room]], MatchOutcome]
-    ) -> MatchOutcome:
+    def membership(self, uid: str) -> Membership | None:
+        return self.members.get(uid)
+
+    def view(self, room_id: str, seat_count: int) -> RoomView:
         with self._lock:
-            current_id = self.membership.get(uid)
-            current = self.rooms.get(current_id) if current_id else None
-            waiting = [self.rooms[i] for i in self.lobby.get(format_id, []) if i in self.rooms]
-            outcome = decide(current, waiting)
-            if outcome.changed:
-                room = outcome.change.room
-                self._write(outcome.change)
-                self.lobby[room.format] = outcome.waiting
-                self.membership[uid] = room.id
-            return outcome
+            seats = tuple(sorted(self.seats.get(room_id, {}).values(), key=lambda s: s.index))
+            return RoomView(room_id=room_id, room=self.rooms.get(room_id), seats=seats)
+
+    def slot_floor(self, format_id: str) -> int:
+        return self.floors.get(format_id, 0)
+
+    def raise_slot_floor(self, format_id: str, floor: int) -> None:
+        with self._lock:
+            self.floors[format_id] = max(floor, self.floors.get(format_id, 0))
+
+    def claim_seat(
+        self, *, uid: str, room_id: str, format_id: str, seat: int, now: datetime, remember: bool = False
+    ) -> Claim:
+        with self._lock:
+            current = self.members.get(uid)
+            if current is not None:
+                held = self.seats.get(current.room_id, {}).get(current.seat)
+                if still_seated(uid, self.rooms.get(current.room_id), held):
+                    return Claim(ClaimResult.ELSEWHERE, current.room_id, current.format_id)
+            claims = self.seats.setdefault(room_id, {})
+            if seat in claims:
+                return Claim(ClaimResult.TAKEN)
+            claims[seat] = Seat(index=seat, uid=uid, claimed_at=now, remember=remember)
+            self.members[uid] = Membership(room_id=room_id, seat=seat, format_id=format_id)
+            return Claim(ClaimResult.CLAIMED)
+
+    def settle(
+        self, room_id: str, seat_count: int, apply: Callable[[Room | None, list[Seat]], RoomChange | None]
+    ) -> tuple[Room | None, RoomChange | None]:
+        with self._lock:
+            room = self.rooms.get(room_id)
+            change = apply(room, list(self.seats.get(room_id, {}).values()))
+            if change is None:
+                return room, None
+            self._write(change)
+            return change.room, change
 
     def load(self, room_id: str) -> Room | None:
         return self.rooms.get(room_id)
@@ -60,13 +89,8 @@ class InMemoryRoomStore(RoomStore):
             if change is None or change.room == room:
                 return room, False
             self._write(change)
-            for person in change.room.participants:
-                if person.state == "left" and self.membership.get(person.uid) == room_id:
-                    del self.membership[person.uid]
-            if change.room.status != "waiting":
-                for ids in self.lobby.values():
-                    if room_id in ids:
-                        ids.remove(room_id)
+            for seat in change.freed_seats:
+                self.seats.get(room_id, {}).pop(seat, None)
             return change.room, True
 
     def create_line(self, line: RoomLine) -> RoomLine | None:
@@ -87,6 +111,10 @@ class InMemoryRoomStore(RoomStore):
     def recent_lines(self, room_id: str, limit: int) -> list[RoomLine]:
         ordered = sorted(self.lines.get(room_id, {}).values(), key=lambda line: line.created_at)
         return ordered[-limit:]
+
+    def lines_slice(self, room_id: str, start: int, count: int) -> list[RoomLine]:
+        ordered = sorted(self.lines.get(room_id, {}).values(), key=lambda line: line.created_at)
+        return ordered[start : start + count]
 
     def raise_crisis(
         self, *, room: Room, uid: str, line: RoomLine, screening: Screening, resources: CrisisResources

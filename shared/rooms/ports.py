@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from datetime import datetime
 
 from shared.models.rooms import Room, RoomLine
 from shared.models.safety import CrisisResources
 from shared.rooms.lifecycle import RoomChange
-from shared.rooms.matching import MatchOutcome
+from shared.rooms.matching import Claim, Membership, RoomView, Seat
 from shared.safety.levels import Screening
 
 
@@ -19,19 +20,44 @@ def line_id_for(room_id: str, uid: str, client_line_id: str) -> str:
 
 
 class RoomStore(ABC):
+    # -- matchmaking (shared/rooms/matching.py): no operation here contends on a format-wide document
+
     @abstractmethod
-    def match(
-        self, *, uid: str, format_id: str, decide: Callable[[Room | None, list[Room]], MatchOutcome]
-    ) -> MatchOutcome:
-        """In one transaction: read the caller's live room and the format's lobby (its waiting rooms,
-        oldest first), call `decide`, write the outcome (room, events, lobby, membership)."""
+    def membership(self, uid: str) -> Membership | None:
+        """The room and seat `uid` claimed last, if any."""
+
+    @abstractmethod
+    def view(self, room_id: str, seat_count: int) -> RoomView:
+        """The room (None when not created yet) and its seat claims, read together, no transaction."""
+
+    @abstractmethod
+    def slot_floor(self, format_id: str) -> int:
+        """The lowest room number of the format that may still take someone."""
+
+    @abstractmethod
+    def raise_slot_floor(self, format_id: str, floor: int) -> None:
+        """Move the floor up to `floor` (never down; concurrent raises keep the highest)."""
+
+    @abstractmethod
+    def claim_seat(
+        self, *, uid: str, room_id: str, format_id: str, seat: int, now: datetime, remember: bool = False
+    ) -> Claim:
+        """Atomically: unless `uid`'s membership names a room it still sits in (ELSEWHERE), create the
+        seat's claim if absent (else TAKEN) and point the membership at it (CLAIMED)."""
+
+    @abstractmethod
+    def settle(
+        self, room_id: str, seat_count: int, apply: Callable[[Room | None, list[Seat]], RoomChange | None]
+    ) -> tuple[Room | None, RoomChange | None]:
+        """In one transaction: read the room and its seat claims, apply, write room + events."""
 
     @abstractmethod
     def load(self, room_id: str) -> Room | None: ...
 
     @abstractmethod
     def mutate(self, room_id: str, apply: Callable[[Room], RoomChange | None]) -> tuple[Room, bool]:
-        """In one transaction: read the room, apply, write room + events. (room after, changed?)."""
+        """In one transaction: read the room, apply, write room + events and free the change's
+        `freed_seats`. (room after, changed?)."""
 
     @abstractmethod
     def create_line(self, line: RoomLine) -> RoomLine | None:
@@ -46,6 +72,10 @@ class RoomStore(ABC):
     @abstractmethod
     def recent_lines(self, room_id: str, limit: int) -> list[RoomLine]:
         """The newest `limit` lines, oldest first."""
+
+    @abstractmethod
+    def lines_slice(self, room_id: str, start: int, count: int) -> list[RoomLine]:
+        """Lines `start` .. `start + count` counted from the room's first (by creation time)."""
 
     @abstractmethod
     def raise_crisis(
@@ -67,4 +97,17 @@ class RoomTimers(ABC):
 
 class NoRoomTimers(RoomTimers):
     def plan(self, room: Room) -> None:
+        return None
+
+
+class RoomEvents(ABC):
+    """What the room service announces after a change commits. Must not raise into the request."""
+
+    @abstractmethod
+    def ended(self, room: Room) -> None:
+        """The room ended: write its final summary and its participants' memories (asynchronously)."""
+
+
+class NoRoomEvents(RoomEvents):
+    def ended(self, room: Room) -> None:
         return None

@@ -23,8 +23,8 @@ from shared.rooms import lifecycle
 from shared.rooms.config import RoomSettings, find_format, load_formats
 from shared.rooms.host import Trigger
 from shared.rooms.lifecycle import RoomChange
-from shared.rooms.matching import MatchOutcome
-from shared.rooms.ports import NoRoomTimers, RoomStore, RoomTimers
+from shared.rooms.ports import NoRoomEvents, NoRoomTimers, RoomEvents, RoomStore, RoomTimers
+from shared.rooms.seating import Seated, Seating
 from shared.rooms.talk import RoomTalk
 
 
@@ -37,8 +37,8 @@ class RoomService(RoomTalk):
         settings: RoomSettings,
         clock: Callable[[], datetime],
         monotonic: Callable[[], float],
-        new_id: Callable[[], str],
         timers: RoomTimers | None = None,
+        events: RoomEvents | None = None,
         stream_interval_s: float = 0.3,
         ai_timeout_s: float = 20.0,
         default_locale: str = "en-US",
@@ -48,8 +48,8 @@ class RoomService(RoomTalk):
         self.settings = settings
         self.clock = clock
         self.monotonic = monotonic
-        self.new_id = new_id
         self.timers = timers or NoRoomTimers()
+        self.events = events or NoRoomEvents()
         self.stream_interval_s = stream_interval_s
         self.ai_timeout_s = ai_timeout_s
         self.default_locale = default_locale
@@ -71,78 +71,48 @@ class RoomService(RoomTalk):
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def match(self, *, uid: str, format_id: str) -> tuple[Room, str]:
-        room_format = find_format(self.formats(), format_id)
-        new_room_id = self.new_id()
-
-        def decide(current: Room | None, waiting: list[Room]) -> MatchOutcome:
-            from shared.rooms.matching import match
-
-            return match(
-                uid=uid,
-                room_format=room_format,
-                current=current,
-                waiting=waiting,
-                new_room_id=new_room_id,
-                now=self.clock(),
-                time_scale=self.settings.phase_time_scale,
-            )
-
-        outcome = self.store.match(uid=uid, format_id=room_format.id, decide=decide)
-        room = outcome.change.room
-        if outcome.changed:
-            self._after(room, outcome.change)
-        role = room.role_of(uid)
-        assert role is not None  # the caller is a member of the room it matched into
-        return room, role
-
-    def create(self, *, uid: str, format_id: str) -> tuple[Room, str]:
-        """Open a waiting room (seed 002's interactive `create`); others join it by id or by matching."""
-        from shared.rooms.matching import create
-
-        room_format = find_format(self.formats(), format_id)
-        new_room_id = self.new_id()
-        outcome = self.store.match(
-            uid=uid,
-            format_id=room_format.id,
-            decide=lambda current, waiting: create(
-                uid=uid,
-                room_format=room_format,
-                current=current,
-                waiting=waiting,
-                new_room_id=new_room_id,
-                now=self.clock(),
-            ),
+    def _seating(self) -> Seating:
+        return Seating(
+            store=self.store,
+            format_of=lambda format_id: find_format(self.formats(), format_id),
+            clock=self.clock,
+            time_scale=self.settings.phase_time_scale,
         )
-        self._after(outcome.change.room, outcome.change)
-        return outcome.change.room, "A"
 
-    def join(self, *, uid: str, room_id: str) -> tuple[Room, str]:
+    def _seated(self, uid: str, seated: Seated) -> tuple[Room, str]:
+        if seated.change is not None:
+            self._after(seated.room, seated.change)
+        role = seated.room.role_of(uid)
+        assert role is not None  # seating answers only a room the caller sits in
+        return seated.room, role
+
+    def match(self, *, uid: str, format_id: str, remember: bool = False) -> tuple[Room, str]:
+        """Join the oldest waiting room of the format or open one (matching.py: no hot document).
+        `remember`: the caller's consent to a memory of the room (kept from the seat's claim)."""
+        room_format = find_format(self.formats(), format_id)
+        return self._seated(uid, self._seating().match(uid=uid, room_format=room_format, remember=remember))
+
+    def create(self, *, uid: str, format_id: str, remember: bool = False) -> tuple[Room, str]:
+        """Open a waiting room (seed 002's interactive `create`); others join it by id or by matching."""
+        room_format = find_format(self.formats(), format_id)
+        return self._seated(uid, self._seating().create(uid=uid, room_format=room_format, remember=remember))
+
+    def join(self, *, uid: str, room_id: str, remember: bool = False) -> tuple[Room, str]:
         """Take a seat in the named waiting room (seed 002's interactive `join`)."""
-        from shared.rooms.matching import join_room
-
         room = self.store.load(room_id)
         if room is None:
             raise NotFound("Room not found.")
-        room_format = self.format_of(room)
-        outcome = self.store.match(
-            uid=uid,
-            format_id=room_format.id,
-            decide=lambda current, waiting: join_room(
-                uid=uid,
-                room_id=room_id,
-                room_format=room_format,
-                current=current,
-                waiting=waiting,
-                now=self.clock(),
-                time_scale=self.settings.phase_time_scale,
-            ),
+        seated = self._seating().join(
+            uid=uid, room_id=room_id, room_format=self.format_of(room), remember=remember
         )
-        if outcome.changed:
-            self._after(outcome.change.room, outcome.change)
-        role = outcome.change.room.role_of(uid)
-        assert role is not None
-        return outcome.change.room, role
+        return self._seated(uid, seated)
+
+    def set_memory_consent(self, *, uid: str, room_id: str, remember: bool) -> Room:
+        self.get(uid=uid, room_id=room_id)
+        return self._change(
+            room_id,
+            lambda room: lifecycle.set_memory_consent(room, uid=uid, remember=remember, now=self.clock()),
+        )
 
     def _change(self, room_id: str, apply: Callable[[Room], RoomChange | None]) -> Room:
         captured: list[RoomChange] = []
@@ -162,6 +132,8 @@ class RoomService(RoomTalk):
     def _after(self, room: Room, change: RoomChange) -> None:
         self.timers.plan(room)
         self.store.request_flush(room.id)
+        if any(event.type == "room.ended" for event in change.events):
+            self.events.ended(room)
         if change.phase_started is not None and not room.show_paused:
             self._host_line(
                 room, trigger=Trigger.PHASE_START, line_id=f"phase-{room.phase_index}", reply_to=None

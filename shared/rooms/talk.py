@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from shared.conversation.provider import AiProvider
 from shared.conversation.turns import UnsafeReply
@@ -50,25 +51,19 @@ class RoomTalk:
     settings: RoomSettings
     clock: Callable[[], datetime]
     monotonic: Callable[[], float]
-    new_id: Callable[[], str]
     stream_interval_s: float
     ai_timeout_s: float
     default_locale: str
 
-    def get(self, *, uid: str, room_id: str, is_admin: bool = False) -> Room:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by RoomService (service.py); declared for the type checker only
 
-    def format_of(self, room: Room) -> RoomFormat:
-        raise NotImplementedError
+        def get(self, *, uid: str, room_id: str, is_admin: bool = False) -> Room: ...
 
-    def _change(self, room_id: str, apply: Callable[[Room], RoomChange | None]) -> Room:
-        raise NotImplementedError
+        def format_of(self, room: Room) -> RoomFormat: ...
 
-    def _loaded(self, room_id: str) -> Room:
-        raise NotImplementedError
+        def _change(self, room_id: str, apply: Callable[[Room], RoomChange | None]) -> Room: ...
 
-    def advance_index(self, *, room_id: str, from_index: int, actor: str) -> Room:
-        raise NotImplementedError
+        def advance_index(self, *, room_id: str, from_index: int, actor: str) -> Room: ...
 
     # -- the transcript ----------------------------------------------------------------------
 
@@ -162,7 +157,7 @@ class RoomTalk:
             room_format=self.format_of(room),
             lines=self.store.recent_lines(room.id, self.settings.context_lines),
             trigger=trigger,
-            summary=None,
+            summary=room.summary,
             interruptions_kept=self.settings.interruptions_in_prompt,
         )
 

@@ -98,7 +98,9 @@ def test_nobody_writes_another_members_presence(people: dict[str, TestUser], roo
     assert response.status_code == 403, response.text
 
 
-def test_clients_write_no_lines_and_read_no_lobby(people: dict[str, TestUser], room: str) -> None:
+def test_clients_write_no_lines_and_touch_no_matchmaking_state(
+    people: dict[str, TestUser], room: str
+) -> None:
     import requests
 
     from tests.support.rooms import DOCUMENTS
@@ -112,6 +114,19 @@ def test_clients_write_no_lines_and_read_no_lobby(people: dict[str, TestUser], r
         timeout=30,
     )
     assert created.status_code == 403
-    firestore_db().document("roomLobbies/dating-show").set({"waiting": []}, merge=True)
+    # Seat claims, memberships and the lobby floor are the server's: a client can neither read them
+    # nor claim a seat itself (a claim is what makes someone a member).
+    firestore_db().document("roomLobbies/dating-show").set({"slotFloor": 0}, merge=True)
+    firestore_db().document(f"rooms/{room}/seats/0").set({"uid": member.uid})
+    firestore_db().document(f"roomMembers/{member.uid}").set({"roomId": room, "seat": 0, "format": "x"})
     assert rest_get("roomLobbies/dating-show", member).status_code == 403
     assert rest_get(f"roomMembers/{member.uid}", member).status_code == 403
+    assert rest_get(f"rooms/{room}/seats/0", member).status_code == 403
+    claimed = requests.post(
+        f"{DOCUMENTS}/rooms/{room}/seats",
+        params={"documentId": "1"},
+        json={"fields": {"uid": {"stringValue": people["stranger"].uid}}},
+        headers=people["stranger"].headers,
+        timeout=30,
+    )
+    assert claimed.status_code == 403

@@ -24,6 +24,7 @@ from shared.models.rooms import (
     InterruptRequest,
     LeaveRequest,
     MatchRequest,
+    MemoryConsentRequest,
     PostLineRequest,
     RoomListQuery,
 )
@@ -72,7 +73,8 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     UserStateRequest: {"language": "en-US", "conversationContext": {"topic": "sleep"}},
     AnalyticsRangeQuery: {"from": "2030-01-01", "to": "2030-01-31"},
     RollupRequest: {"from": "2030-01-01", "to": "2030-01-01"},
-    MatchRequest: {"format": "dating-show"},
+    MatchRequest: {"format": "dating-show", "remember": True},
+    MemoryConsentRequest: {"remember": False},
     PostLineRequest: {"content": "hello", "clientLineId": "l-1"},
     LeaveRequest: {"final": True},
     AdvancePhaseRequest: {"fromPhase": "icebreaker"},

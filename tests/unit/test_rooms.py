@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import threading
 from datetime import timedelta
 
@@ -36,14 +35,12 @@ def service(
 ) -> tuple[RoomService, InMemoryRoomStore, ScriptedProvider]:
     store = InMemoryRoomStore()
     provider = ScriptedProvider(words or ["Welcome", "to", "the", "show!"], clock)
-    counter = itertools.count(1)
     svc = RoomService(
         store=store,
         provider=provider,
         settings=RoomSettings(**settings),  # type: ignore[arg-type]
         clock=clock.wall,
         monotonic=clock.monotonic,
-        new_id=lambda: f"room{next(counter)}",
     )
     return svc, store, provider
 
@@ -368,4 +365,6 @@ def test_create_then_join_by_id_and_nobody_creates_while_in_a_live_room() -> Non
     assert role_b == "B" and joined.status == "active"
     with pytest.raises(Conflict):
         svc.join(uid="late-c", room_id=room.id)
-    assert store.lobby[DEFAULT_FORMAT] == []
+    # Matchers walk past the started room; a newcomer opens the next one.
+    fresh, role_c = svc.match(uid="late-c", format_id=DEFAULT_FORMAT)
+    assert fresh.id != room.id and role_c == "A" and store.floors[DEFAULT_FORMAT] == 1

@@ -16,6 +16,7 @@ from shared.models.rooms import (
     LeaveRequest,
     LineResponse,
     MatchRequest,
+    MemoryConsentRequest,
     PostLineRequest,
     PostLineResponse,
     RoomFormatsResponse,
@@ -35,7 +36,7 @@ def formats(call: Call) -> RoomFormatsResponse:
 
 def match(call: Call) -> RoomResponse:
     body: MatchRequest = call.body
-    room, role = room_service().match(uid=call.uid, format_id=body.format)
+    room, role = room_service().match(uid=call.uid, format_id=body.format, remember=body.remember)
     return RoomResponse(room=room, role=role)
 
 
@@ -84,6 +85,15 @@ def rejoin(call: Call) -> RoomResponse:
 
 def end(call: Call) -> RoomResponse:
     room = room_service().end_as_member(uid=call.uid, room_id=call.params["roomId"])
+    return RoomResponse(room=room, role=room.role_of(call.uid))
+
+
+def memory_consent(call: Call) -> RoomResponse:
+    """Give or withdraw consent to a memory of this room (until it ends; see docs/realtime.md)."""
+    body: MemoryConsentRequest = call.body
+    room = room_service().set_memory_consent(
+        uid=call.uid, room_id=call.params["roomId"], remember=body.remember
+    )
     return RoomResponse(room=room, role=room.role_of(call.uid))
 
 
@@ -167,6 +177,16 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "POST", f"{ROOM}/end", end, "End the room", GROUP, RoomResponse, body=EmptyRequest, errors=(NotFound,)
+    ),
+    Route(
+        "POST",
+        f"{ROOM}/memory",
+        memory_consent,
+        "Give or withdraw your consent to a memory of this room (what you said plus the shared summary)",
+        GROUP,
+        RoomResponse,
+        body=MemoryConsentRequest,
+        errors=(NotFound, InvalidStateTransition),
     ),
     Route(
         "POST",

@@ -1,16 +1,16 @@
 """Firestore adapter of the RoomStore.
 
-Documents: `rooms/{id}` (+ `lines`, `events`, `private/{uid}`, `presence/{uid}`), `roomLobbies/{format}`
-(`waiting`: the format's waiting room ids, oldest first) and `roomMembers/{uid}` (`roomId`: the
-user's latest room). Matching reads the caller's membership, the lobby and the rooms it lists in one
-transaction and writes room, events, lobby and membership in the same commit: racing matchers of a
-format contend on the lobby document, so rooms fill exactly and nobody ends up in two live rooms.
+Documents: `rooms/{id}` (+ `lines`, `events`, `private/{uid}`, `presence/{uid}`, `seats/{n}`: who
+claimed seat n), `roomMembers/{uid}` (`roomId`, `seat`, `format`: the seat the user claimed last) and
+`roomLobbies/{format}` (`slotFloor`: below it every numbered room of the format has started or ended).
+Matching (shared/rooms/matching.py) claims a seat with a create-if-absent in a transaction that reads
+only the caller's membership, then settles the room in a transaction over the room and its seats; no
+document is shared by all the matchers of a format (the floor is only raised, by a blind write).
 """
 
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,7 +21,7 @@ from shared.errors import NotFound
 from shared.models.rooms import Room, RoomEvent, RoomLine, RoomPrivate
 from shared.models.safety import CrisisAlert, CrisisResources
 from shared.rooms.lifecycle import RoomChange
-from shared.rooms.matching import MatchOutcome
+from shared.rooms.matching import Claim, ClaimResult, Membership, RoomView, Seat, still_seated
 from shared.rooms.ports import RoomStore
 from shared.safety.escalation import alert_id_for
 from shared.safety.levels import Screening
@@ -39,10 +39,10 @@ PRIVATE = "private"
 LOBBIES = "roomLobbies"
 MEMBERS = "roomMembers"
 CRISIS_ALERTS = "crisisAlerts"
-LOBBY_READ = 10
-# Racing matchers contend on the lobby document: each attempt is one transaction, and a lost attempt
-# waits a random, growing delay before the next (the client library retries at once, which under
-# 20 concurrent matchers livelocks on the emulator's lock manager).
+SEATS = "seats"
+# A transaction that lost to a concurrent one (room changes, a user's own racing claims) waits a
+# random, growing delay before the next attempt (the client library retries at once, which livelocks
+# on the emulator's lock manager when several requests contend).
 MATCH_ATTEMPTS = 30
 BACKOFF_BASE_S = 0.05
 BACKOFF_CAP_S = 1.0
@@ -63,38 +63,91 @@ class FirestoreRoomStore(RoomStore):
             transaction.set(
                 ref.collection(ROOM_EVENTS).document(event_id(event.at, index)), to_document(event)
             )
+        for seat in change.freed_seats:
+            transaction.delete(self.seat_ref(change.room.id, seat))
 
-    def match(
-        self, *, uid: str, format_id: str, decide: Callable[[Room | None, list[Room]], MatchOutcome]
-    ) -> MatchOutcome:
+    # -- matchmaking (shared/rooms/matching.py) ------------------------------------------------
+
+    def seat_ref(self, room_id: str, seat: int) -> DocumentReference:
+        return self.db.collection(ROOMS, room_id, SEATS).document(str(seat))
+
+    def _seat_refs(self, room_id: str, seat_count: int) -> list[DocumentReference]:
+        return [self.seat_ref(room_id, n) for n in range(seat_count)]
+
+    def membership(self, uid: str) -> Membership | None:
+        return _membership(self.db.collection(MEMBERS).document(uid).get())
+
+    def view(self, room_id: str, seat_count: int) -> RoomView:
+        room, seats = _room_and_seats(
+            room_id, self.db.get_all([self.room_ref(room_id), *self._seat_refs(room_id, seat_count)])
+        )
+        return RoomView(room_id=room_id, room=room, seats=tuple(seats))
+
+    def slot_floor(self, format_id: str) -> int:
+        snapshot = self.db.collection(LOBBIES).document(format_id).get()
+        return int((snapshot.to_dict() or {}).get("slotFloor") or 0) if snapshot.exists else 0
+
+    def raise_slot_floor(self, format_id: str, floor: int) -> None:
+        """A blind write with a `maximum` transform: no read, no transaction, and racing raises keep
+        the highest floor whatever order they land in."""
+        from google.cloud.firestore import Maximum
+
+        self.db.collection(LOBBIES).document(format_id).set(
+            {"slotFloor": Maximum(floor), "updatedAt": utcnow()}, merge=True
+        )
+
+    def claim_seat(
+        self, *, uid: str, room_id: str, format_id: str, seat: int, now: datetime, remember: bool = False
+    ) -> Claim:
+        """The caller's membership document is the only one read: racing claims of different users never
+        wait on each other; the seat's `create` fails the commit when someone else holds it."""
+        from google.api_core.exceptions import AlreadyExists
         from google.cloud import firestore
 
         member_ref = self.db.collection(MEMBERS).document(uid)
-        lobby_ref = self.db.collection(LOBBIES).document(format_id)
 
         @firestore.transactional
-        def run(transaction: Transaction) -> MatchOutcome:
-            member = member_ref.get(transaction=transaction)
-            lobby = lobby_ref.get(transaction=transaction)
-            current_id = (member.to_dict() or {}).get("roomId") if member.exists else None
-            waiting_ids = list((lobby.to_dict() or {}).get("waiting") or [])[:LOBBY_READ]
-            wanted = [i for i in [current_id, *waiting_ids] if i]
-            refs = [self.room_ref(i) for i in dict.fromkeys(wanted)]
-            found = {s.id: _room(s) for s in transaction.get_all(refs) if s.exists} if refs else {}
-            current = found.get(current_id) if current_id else None
-            outcome = decide(current, [found[i] for i in waiting_ids if i in found])
-            if outcome.changed:
-                self._write(transaction, outcome.change)
-                transaction.set(lobby_ref, {"waiting": outcome.waiting, "updatedAt": utcnow()})
-                transaction.set(member_ref, {"roomId": outcome.change.room.id, "updatedAt": utcnow()})
-            return outcome
+        def run(transaction: Transaction) -> Claim:
+            current = _membership(member_ref.get(transaction=transaction))
+            if current is not None:
+                other = self.room_ref(current.room_id)
+                held = self.seat_ref(current.room_id, current.seat)
+                room, seats = _room_and_seats(current.room_id, transaction.get_all([other, held]))
+                if still_seated(uid, room, seats[0] if seats else None):
+                    return Claim(ClaimResult.ELSEWHERE, current.room_id, current.format_id)
+            transaction.create(
+                self.seat_ref(room_id, seat), {"uid": uid, "claimedAt": now, "remember": remember}
+            )
+            transaction.set(
+                member_ref, {"roomId": room_id, "seat": seat, "format": format_id, "updatedAt": now}
+            )
+            return Claim(ClaimResult.CLAIMED)
 
-        # One matching transaction per format at a time in this instance: concurrent requests of one
-        # instance would only contend on the lobby document (the emulator's lock manager, and
-        # production's, turn that into lock timeouts and retries); across instances the transaction
-        # (with backoff) still decides.
-        with _lobby_lock(format_id):
-            result: MatchOutcome = with_backoff(lambda: run(self.db.transaction(max_attempts=1)))
+        try:
+            result: Claim = with_backoff(lambda: run(self.db.transaction(max_attempts=1)))
+        except AlreadyExists:
+            return Claim(ClaimResult.TAKEN)
+        return result
+
+    def settle(
+        self, room_id: str, seat_count: int, apply: Callable[[Room | None, list[Seat]], RoomChange | None]
+    ) -> tuple[Room | None, RoomChange | None]:
+        from google.cloud import firestore
+
+        refs = [self.room_ref(room_id), *self._seat_refs(room_id, seat_count)]
+
+        @firestore.transactional
+        def run(transaction: Transaction) -> tuple[Room | None, RoomChange | None]:
+            room, seats = _room_and_seats(room_id, transaction.get_all(refs))
+            change = apply(room, seats)
+            if change is None:
+                return room, None
+            self._write(transaction, change)
+            return change.room, change
+
+        result: tuple[Room | None, RoomChange | None] = with_backoff(
+            lambda: run(self.db.transaction(max_attempts=1))
+        )
         return result
 
     def load(self, room_id: str) -> Room | None:
@@ -146,6 +199,10 @@ class FirestoreRoomStore(RoomStore):
         docs = self.lines(room_id).order_by("createdAt", direction=Query.DESCENDING).limit(limit).get()
         return [_line(d) for d in reversed(list(docs))]
 
+    def lines_slice(self, room_id: str, start: int, count: int) -> list[RoomLine]:
+        docs = self.lines(room_id).order_by("createdAt").offset(start).limit(count).get()
+        return [_line(d) for d in docs]
+
     def raise_crisis(
         self, *, room: Room, uid: str, line: RoomLine, screening: Screening, resources: CrisisResources
     ) -> None:
@@ -181,28 +238,52 @@ class FirestoreRoomStore(RoomStore):
     def request_flush(self, room_id: str) -> None:
         self._on_lines(room_id)
 
-    def flush_stats(self, room_id: str) -> dict[str, Any] | None:
+    def flush_stats(
+        self,
+        room_id: str,
+        roll: Callable[[Room, int], tuple[str | None, int] | None] | None = None,
+        min_gap_s: float = 0.0,
+    ) -> dict[str, Any] | None:
         """Recompute `lineCount` and `lastActivityAt` from the lines (idempotent: a redelivery writes the
-        same values). `lastActivityAt` never moves back: lifecycle changes set it too."""
-        from google.api_core.exceptions import NotFound
+        same values), and with them, when `roll` says one is due, the rolling summary: one room write.
+        `lastActivityAt` never moves back: lifecycle changes set it too. The write is conditional on
+        the room being unchanged since it was read, so a late flush never undoes the final summary.
+        A room written less than `min_gap_s` ago is not written: the answer is `{"deferred": True}` and
+        the caller asks for a later flush (late tasks arriving back to back would otherwise write the
+        room several times in one second)."""
+        from google.api_core.exceptions import FailedPrecondition, NotFound
         from google.cloud.firestore import Query
 
         ref = self.room_ref(room_id)
         lines = ref.collection("lines")
-        count = int(lines.count().get()[0][0].value)
-        newest = list(lines.order_by("createdAt", direction=Query.DESCENDING).limit(1).get())
-        current = ref.get(field_paths=["lastActivityAt"])
-        if not current.exists:
-            return None
-        last = current.get("lastActivityAt") if current.to_dict() else None
-        if newest and (last is None or newest[0].get("createdAt") > last):
-            last = newest[0].get("createdAt")
-        stats = {"lineCount": count, "lastActivityAt": last}
-        try:
-            ref.update(stats)
-        except NotFound:
-            return None
-        return stats
+        for _ in range(3):
+            current = ref.get()
+            if not current.exists:
+                return None
+            if (utcnow() - current.update_time).total_seconds() < min_gap_s:
+                return {"deferred": True}
+            count = int(lines.count().get()[0][0].value)
+            newest = list(lines.order_by("createdAt", direction=Query.DESCENDING).limit(1).get())
+            room = _room(current)
+            last = room.last_activity_at
+            if newest and (last is None or newest[0].get("createdAt") > last):
+                last = newest[0].get("createdAt")
+            stats: dict[str, Any] = {"lineCount": count, "lastActivityAt": last}
+            rolled = roll(room, count) if roll is not None else None
+            if rolled is not None:
+                stats.update({"summary": rolled[0], "summaryThrough": rolled[1]})
+            try:
+                ref.update(stats, option=self.db.write_option(last_update_time=current.update_time))
+            except NotFound:
+                return None
+            except FailedPrecondition:
+                continue  # the room changed meanwhile: read it again
+            return stats
+        return None
+
+    def save_final_summary(self, room_id: str, summary: str | None, through: int) -> None:
+        """The whole show's summary replaces the rolling one (no later flush rolls it again)."""
+        self.room_ref(room_id).update({"summary": summary, "summaryThrough": through, "summaryFinal": True})
 
     # -- admin reads ---------------------------------------------------------------------------
 
@@ -275,15 +356,6 @@ class FirestoreRoomStore(RoomStore):
         return [_room(d) for d in docs]
 
 
-_lobby_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
-
-
-def _lobby_lock(format_id: str) -> threading.Lock:
-    with _locks_guard:
-        return _lobby_locks.setdefault(format_id, threading.Lock())
-
-
 def with_backoff(attempt: Callable[[], T]) -> T:
     """Run a one-attempt transaction until it commits, with full-jitter exponential backoff."""
     import random
@@ -317,3 +389,32 @@ def _room(snapshot: Any) -> Room:
 
 def _line(snapshot: Any) -> RoomLine:
     return from_document(RoomLine, snapshot.to_dict(), id=snapshot.id)
+
+
+def _membership(snapshot: Any) -> Membership | None:
+    data = snapshot.to_dict() if snapshot.exists else None
+    if not data or not data.get("roomId") or "format" not in data:
+        return None  # none, or written before seats existed: it names no seat to hold
+    return Membership(room_id=str(data["roomId"]), seat=int(data["seat"]), format_id=str(data["format"]))
+
+
+def _room_and_seats(room_id: str, snapshots: Any) -> tuple[Room | None, list[Seat]]:
+    """Split a batch read of a room and (some of) its seat documents, in any order."""
+    room = None
+    seats = []
+    for snapshot in snapshots:
+        if not snapshot.exists:
+            continue
+        if snapshot.reference.parent.id == SEATS:
+            data = snapshot.to_dict() or {}
+            seats.append(
+                Seat(
+                    index=int(snapshot.id),
+                    uid=str(data["uid"]),
+                    claimed_at=data["claimedAt"],
+                    remember=bool(data.get("remember", False)),
+                )
+            )
+        elif snapshot.id == room_id:
+            room = _room(snapshot)
+    return room, sorted(seats, key=lambda s: s.index)

@@ -536,6 +536,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rooms/{roomId}/memory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give or withdraw your consent to a memory of this room (what you said plus the shared summary) */
+        post: operations["post_api_v1_rooms_roomid_memory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rooms/{roomId}/phase": {
         parameters: {
             query?: never;
@@ -2324,6 +2341,20 @@ export interface components {
              * @default dating-show
              */
             format?: string;
+            /**
+             * Remember
+             * @description consent to a memory of this room (what you said plus the shared summary); off by default
+             * @default false
+             */
+            remember?: boolean;
+        };
+        /** MemoryConsentRequest */
+        MemoryConsentRequest: {
+            /**
+             * Remember
+             * @description keep (true) or withdraw (false) consent to a memory of this room
+             */
+            remember: boolean;
         };
         /**
          * MemoryHit
@@ -2549,6 +2580,11 @@ export interface components {
              * @default null
              */
             leftAt?: string | null;
+            /**
+             * Remember
+             * @default false
+             */
+            remember?: boolean;
             /** Role */
             role: string;
             /**
@@ -2903,6 +2939,22 @@ export interface components {
              * @enum {string}
              */
             status: "waiting" | "active" | "ended";
+            /**
+             * Summary
+             * @default null
+             */
+            summary?: string | null;
+            /**
+             * Summaryfinal
+             * @default false
+             */
+            summaryFinal?: boolean;
+            /**
+             * Summarythrough
+             * @description lines (oldest first) folded into the summary
+             * @default 0
+             */
+            summaryThrough?: number;
             /**
              * Updatedat
              * Format: date-time
@@ -6085,6 +6137,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LineResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The session cannot make that change from its current status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    post_api_v1_rooms_roomid_memory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roomId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemoryConsentRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomResponse"];
                 };
             };
             /** @description The request is not valid. */

@@ -1,0 +1,67 @@
+"""Firestore side of a room's memories: `memories/{roomId}-{who}`, one per consenting participant, in the
+same collection and shape as a session's memory (so recall, export and erasure by `userId` cover them)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from backend.store import memories
+from backend.store.documents import to_document
+from shared.clock import utcnow
+from shared.memory.summarize import SessionMemoryDraft
+from shared.models.memory import MEMORIES, MemoryDocument
+from shared.models.rooms import Room
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client
+
+
+def memory_id(room_id: str, uid: str) -> str:
+    return f"{room_id}-{hashlib.sha256(uid.encode()).hexdigest()[:12]}"
+
+
+def stored_hash(db: Client, room_id: str, uid: str) -> str | None:
+    snapshot = db.collection(MEMORIES).document(memory_id(room_id, uid)).get(field_paths=["contentHash"])
+    return str(snapshot.get("contentHash")) if snapshot.exists else None
+
+
+def save(
+    db: Client,
+    *,
+    room: Room,
+    uid: str,
+    draft: SessionMemoryDraft,
+    shared_summary: str | None,
+    model: str,
+    vector: list[float] | None,
+    embedding_model: str | None,
+    digest: str,
+    line_count: int,
+) -> None:
+    from google.cloud.firestore_v1.vector import Vector
+
+    memory = MemoryDocument(
+        user_id=uid,
+        session_id=room.id,
+        avatar=room.host.agent_id,
+        summary=draft.summary,
+        key_topics=draft.key_topics,
+        detected_emotions=draft.detected_emotions,
+        next_steps=draft.next_steps,
+        model=model,
+        embedding_model=embedding_model if vector is not None else None,
+        content_hash=digest,
+        message_count=line_count,
+        session_ended_at=room.ended_at,
+        created_at=utcnow(),
+        shared_summary=shared_summary,
+    )
+    document = to_document(memory)
+    if vector is not None:
+        document[memories.EMBEDDING_FIELD] = Vector(vector)
+    db.collection(MEMORIES).document(memory_id(room.id, uid)).set(document)
+
+
+def delete(db: Client, room_id: str, uid: str) -> None:
+    db.collection(MEMORIES).document(memory_id(room_id, uid)).delete()
