@@ -10,7 +10,12 @@ import pytest
 from shared.memory import _minilm_onnx
 from shared.memory._minilm import MiniLM
 from shared.memory._minilm_onnx import OnnxForward
-from shared.memory.embedding import EmbeddingModelMissingError, default_embedder, find_model_dir
+from shared.memory.embedding import (
+    EmbeddingModelMissingError,
+    MiniLMEmbedder,
+    default_embedder,
+    find_model_dir,
+)
 
 try:
     find_model_dir()
@@ -59,3 +64,18 @@ def test_encode_ends_uses_the_onnx_pass_unless_switched_off(
     assert np.array_equal(vector, forward([*ids[:63], *ids[-33:]]))  # both ends, read by onnxruntime
     monkeypatch.setenv(_minilm_onnx.RUNTIME_ENV, "numpy")
     assert not _minilm_onnx.available()
+
+
+def test_a_failing_onnx_session_falls_back_to_the_same_numpy_vector(
+    minilm: tuple[MiniLM, OnnxForward], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_: MiniLM) -> OnnxForward:
+        raise RuntimeError("no session")
+
+    monkeypatch.setattr(_minilm_onnx, "OnnxForward", broken)
+    fallback = MiniLMEmbedder(find_model_dir())
+    assert fallback._model.single_text_forward is None
+    vector, _ = fallback.embed_ends(TEXTS[1], max_tokens=96, tail=32)
+    model, forward = minilm
+    expected = forward(model._whole_tokenizer.encode(TEXTS[1]).ids)
+    assert float(np.abs(np.array(vector) - expected).max()) < 1e-5
