@@ -10,17 +10,14 @@ loaded (`shared.memory.embedding` imports this module lazily), so NumPy stays of
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 from safetensors import safe_open
 from tokenizers import Tokenizer
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
 Array = NDArray[np.float32]
 
@@ -169,6 +166,9 @@ class MiniLM:
         whole.no_truncation()
         whole.no_padding()
         self._whole_tokenizer = whole  # for `encode_ends`, which must see the end of a long text
+        self.single_text_forward: Callable[[Sequence[int]], Array] | None = None
+        """A faster pass for one text's word pieces (the onnxruntime graph of `_minilm_onnx`, same float32
+        arithmetic), set once by the embedder before it is shared; None: the NumPy pass."""
 
     def encode(self, texts: Sequence[str], *, max_tokens: int | None = None) -> Array:
         """(len(texts), dimensions) float32, each row L2-normalised. `max_tokens` (at least 2) embeds only
@@ -197,7 +197,8 @@ class MiniLM:
         count = len(ids)
         if count > max_tokens:
             ids = [*ids[: max_tokens - 1 - tail], *ids[count - 1 - tail :]]  # ends with the final [SEP]
-        return self._forward([ids])[0], count
+        single = self.single_text_forward
+        return (single(ids) if single is not None else self._forward([ids])[0]), count
 
     def token_count(self, text: str) -> int:
         """Word pieces of `text` with [CLS] and [SEP], up to the model's limit."""

@@ -5,11 +5,14 @@ length, so the dot product of two embeddings is their cosine similarity. The mod
 into `functions/models/all-MiniLM-L6-v2/` by infra/fetch_model.py (see docs/memory-models.md).
 
 Cold start: importing this module imports neither NumPy nor the model; `default_embedder()` loads it on
-first use (~0.2 s) and keeps it for the life of the process.
+first use (~0.2 s, plus ~0.3 s for the onnxruntime session of `shared.memory._minilm_onnx`, which embeds
+one text at a time for the crisis screen when onnxruntime is installed) and keeps it for the life of the
+process.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -18,6 +21,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from shared.memory._minilm import MiniLM
+
+_log = logging.getLogger(__name__)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_DIR_ENV = "SESSIONS_EMBEDDING_MODEL_DIR"
@@ -60,6 +65,13 @@ class MiniLMEmbedder:
         self._model: MiniLM = MiniLM(model_dir)
         if self._model.dimensions != self.dimensions:
             raise ValueError(f"{model_dir}: {self._model.dimensions} dimensions, expected {self.dimensions}")
+        from shared.memory import _minilm_onnx
+
+        if _minilm_onnx.available():  # one text at a time (the crisis screen) in onnxruntime: ~2x faster
+            try:
+                self._model.single_text_forward = _minilm_onnx.OnnxForward(self._model)
+            except Exception:  # the NumPy pass computes the same vector, only slower
+                _log.exception("embedding: onnxruntime pass unavailable, using NumPy")
 
     def embed(self, texts: Sequence[str], *, max_tokens: int | None = None) -> list[list[float]]:
         """`max_tokens`: embed only the first word pieces (see `MiniLM.encode`); default the model's limit."""
