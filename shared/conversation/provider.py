@@ -26,6 +26,8 @@ class ReplyRequest:
     summary: str | None = None
     memory: list[str] = field(default_factory=list)
     locale: str = "en-US"
+    # Safety instructions for this reply only (the referral protocol's), after the persona.
+    instructions: list[str] = field(default_factory=list)
 
     def messages(self) -> list[ChatTurn]:
         """The prompt as chat messages: system (persona + summary + memory), then the history."""
@@ -34,6 +36,7 @@ class ReplyRequest:
             system.append(f"Summary of the conversation so far: {self.summary}")
         if self.memory:
             system.append("What you remember from earlier sessions:\n- " + "\n- ".join(self.memory))
+        system.extend(self.instructions)
         return [ChatTurn("system", "\n\n".join(system)), *self.history]
 
 

@@ -29,8 +29,21 @@ class UserDocument(ApiModel):
     # Set for users an app identifies by email (start with userEmail/userName from a trusted server).
     email: str | None = None
     display_name: str | None = None
+    # Set by the app's trusted server through the admin API (never by the user): a minor gets break
+    # reminders with the AI notices (docs/safety.md, companion-chatbot notices).
+    minor: bool = False
     created_at: datetime
     updated_at: datetime
+
+
+class MinorFlagRequest(ApiModel):
+    minor: bool
+
+
+class MinorFlagResponse(ApiModel):
+    success: bool = True
+    uid: str
+    minor: bool
 
 
 class PushTokenRequest(ApiModel):
