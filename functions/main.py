@@ -160,6 +160,19 @@ def sessionMissed(req: TaskRequest) -> None:  # noqa: N802
 
 
 @tasks_fn.on_task_dispatched(
+    retry_config=_TIMER_RETRY,
+    rate_limits=options.RateLimits(max_concurrent_dispatches=200),
+    service_account=_account("session-tasks"),
+)
+def sessionNotice(req: TaskRequest) -> None:  # noqa: N802
+    """The "you are talking to an AI" notice at a session's start and every few hours of it; for a
+    minor, a break reminder too (companion-chatbot laws; docs/safety.md)."""
+    from backend.triggers.notices import session_notice
+
+    _timer(session_notice, req)
+
+
+@tasks_fn.on_task_dispatched(
     retry_config=options.RetryConfig(max_attempts=3, min_backoff_seconds=1),
     rate_limits=options.RateLimits(max_concurrent_dispatches=50),
     service_account=_account("room-tasks"),

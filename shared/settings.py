@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     knowledge_empty_recheck_seconds: float = Field(default=60.0, ge=0, le=3600)
     # Locale for crisis resources when the session does not say (metadata.locale).
     default_locale: str = "en-US"
+    # Trusted contacts without the app are e-mailed through documents in this collection, in the format
+    # of Firebase's "Trigger Email from Firestore" extension (docs/deploy.md).
+    mail_collection: str = Field(default="mail", pattern=r"^[A-Za-z0-9_-]{1,100}$")
+    # Companion-chatbot notices (docs/safety.md): "you are talking to an AI" at the start of a session and
+    # again every this many seconds of it (and, for a minor, a break reminder); 3 hours by law.
+    ai_notice_interval_seconds: float = Field(default=10800.0, gt=0, le=10800.0)
     # How many recent user messages the safety screen sees with the current one.
     safety_context_messages: int = Field(default=4, ge=0, le=20)
     # How long an instance trusts its cached recent messages before asking for newer ones.

@@ -99,6 +99,7 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("sessionTimer", "session-tasks", (DATASTORE, *_TASKS, PUBLISHER, FCM), "task"),
     Function("sessionReminder", "session-tasks", (DATASTORE, *_TASKS, PUBLISHER, FCM), "task"),
     Function("sessionMissed", "session-tasks", (DATASTORE, *_TASKS, PUBLISHER, FCM), "task"),
+    Function("sessionNotice", "session-tasks", (DATASTORE, *_TASKS), "task"),
     Function("flushRoomStats", "room-tasks", (DATASTORE, *_TASKS), "task"),
     Function("roomTimer", "room-tasks", (DATASTORE, *_TASKS, PUBLISHER, SECRETS), "task"),
     Function("sweep_idle_rooms", "room-jobs", (DATASTORE, *_TASKS, PUBLISHER, SECRETS), "schedule"),

@@ -37,6 +37,8 @@ class ReplyRequest:
     memory: list[str] = field(default_factory=list)
     locale: str = "en-US"
     knowledge: list[KnowledgeChunk] = field(default_factory=list)
+    # Safety instructions for this reply only (the referral protocol's), after the persona.
+    instructions: list[str] = field(default_factory=list)
 
     def messages(self) -> list[ChatTurn]:
         """The prompt as chat messages: system (persona + summary + memory), then the history."""
@@ -51,6 +53,7 @@ class ReplyRequest:
                 "when it does not, and never invent beyond it:\n"
                 + "\n".join(f"[doc:{c.document_id}] {c.text}" for c in self.knowledge)
             )
+        system.extend(self.instructions)
         return [ChatTurn("system", "\n\n".join(system)), *self.history]
 
 

@@ -19,6 +19,7 @@ from shared.conversation.grounding import KnowledgeGrounding, NoGrounding, reply
 from shared.conversation.interruptions import heard_text, interruption_note, spoken
 from shared.conversation.personas import persona_prompt
 from shared.conversation.provider import AiProvider, ChatTurn, ReplyRequest
+from shared.conversation.referrals import checked_referral_reply, referral_template, turn_embedding
 from shared.conversation.store import MessageStore, SessionChanged, message_id_for, reply_id_for
 from shared.conversation.streaming import (
     FALLBACK_REPLY,
@@ -29,11 +30,22 @@ from shared.conversation.streaming import (
 )
 from shared.errors import Conflict, InvalidStateTransition, NotFound
 from shared.memory.recall import MemoryRecall, NoRecall
-from shared.models.messages import AI_SPEAKER, USER_SPEAKER, Message, MessageSafety, PostMessageRequest
+from shared.models.messages import (
+    AI_SPEAKER,
+    SYSTEM_SPEAKER,
+    USER_SPEAKER,
+    Message,
+    MessageSafety,
+    PostMessageRequest,
+)
+from shared.models.safety import CrisisResources
 from shared.models.sessions import Session
+from shared.safety.embedding import MessageEmbedding
 from shared.safety.escalation import ALERT_FROM, PUBLISH_FROM
 from shared.safety.gateway import SafetyGateway
 from shared.safety.levels import Screening
+from shared.safety.referral import Referral, decide_referral
+from shared.safety.referring import applies_to_message, referral_instruction
 from shared.safety.resources import CRISIS_REPLY_MODEL, SAFE_REPLY_FALLBACK, crisis_reply, resources_for
 from shared.safety.screen import screen_message
 from shared.sessions.statuses import SessionStatus
@@ -58,8 +70,14 @@ REPLY_POLL_SECONDS = 0.25
 
 @dataclass(frozen=True)
 class TurnResult:
+    """`embedding` is the message's sentence embedding, computed once for the screen and kept here for
+    whoever needs it next in the same turn (never stored on the message: 384 floats per message would
+    double a transcript's size for a vector memory can recompute); None when the model is missing."""
+
     message: Message
     reply: Message | None
+    referral: Referral | None = None
+    embedding: MessageEmbedding | None = None
 
 
 class ConversationService:
@@ -124,7 +142,8 @@ class ConversationService:
         window = max(self.settings.context_messages, self.settings.safety_context_messages * 2)
         recent = self.store.recent_messages(session_id, window)
         # Screened inline, before anything else happens and before any reply is generated.
-        screening = self._screen(session, request.content, recent)
+        embedding = turn_embedding(request.content)
+        screening = self._screen(session, request.content, recent, embedding)
         message = Message(
             id=message_id_for(session_id, request.client_message_id),
             session_id=session_id,
@@ -153,14 +172,23 @@ class ConversationService:
         stored = existing or message
         # Applied on retries too: if a first attempt died after storing the message, this completes it.
         session = self._escalate(session, stored, screening)
+        referral = applies_to_message(decide_referral(screening), screening)
+        if referral is not None:  # recorded once per message, also when a retry completes a first attempt
+            session = self.safety.refer(
+                session_id=session.id,
+                message_id=stored.id,
+                referral=referral,
+                resources=self._resources(session),
+            )
+        done = TurnResult(message=stored, reply=None, referral=referral, embedding=embedding)
         if not request.wants_reply:
-            return TurnResult(message=stored, reply=None)
+            return done
         if existing is not None:
             reply = self._stored_reply_or_claim(session_id, existing)
             if reply is not None:
-                return TurnResult(message=existing, reply=reply)
+                return replace(done, message=existing, reply=reply)
         history = [m for m in recent if m.id != stored.id] + [stored]
-        return TurnResult(message=stored, reply=self._reply(session, stored, history))
+        return replace(done, reply=self._reply(session, stored, history, referral))
 
     def _stored_reply_or_claim(self, session_id: str, message: Message) -> Message | None:
         """For a retried message: the stored reply once it is final, or None when this caller has
@@ -187,12 +215,19 @@ class ConversationService:
                 )
             self.sleep(REPLY_POLL_SECONDS)
 
-    def _screen(self, session: Session, content: str, recent: list[Message]) -> Screening:
+    def _screen(
+        self, session: Session, content: str, recent: list[Message], embedding: MessageEmbedding | None
+    ) -> Screening:
         window = self.settings.safety_context_messages
         if not window:
-            return screen_message(content)
+            return screen_message(content, embedding=embedding)
         context = [m.content for m in screening_window(session, recent)][-window:]
-        return screen_message(content, recent_user_messages=context)
+        return screen_message(content, recent_user_messages=context, embedding=embedding)
+
+    def _resources(self, session: Session) -> CrisisResources:
+        return session.crisis_resources or resources_for(
+            _locale(session), default_locale=self.settings.default_locale
+        )
 
     def _escalate(self, session: Session, message: Message, screening: Screening) -> Session:
         level = screening.level
@@ -213,7 +248,8 @@ class ConversationService:
         """Bounded context: the persona, the rolling summary of older turns, what was recalled from
         earlier sessions, and the last `context_messages` messages (never the whole history)."""
         avatar = resolve_avatar(load_avatars(self.settings.avatars_file), session.avatar)
-        window = recent[-self.settings.context_messages :]
+        # The backend's notices are for the person, not part of the conversation the model continues.
+        window = [m for m in recent if m.speaker != SYSTEM_SPEAKER][-self.settings.context_messages :]
         history = [
             ChatTurn("assistant" if m.speaker == AI_SPEAKER else "user", spoken(m.content, m.interruption))
             for m in window
@@ -238,7 +274,9 @@ class ConversationService:
         self.recall.keep(session_id=session.id, lines=lines)
         return lines
 
-    def _reply(self, session: Session, message: Message, recent: list[Message]) -> Message:
+    def _reply(
+        self, session: Session, message: Message, recent: list[Message], referral: Referral | None = None
+    ) -> Message:
         started = self.monotonic()
         now = self.clock()
         reply = Message(
@@ -258,6 +296,11 @@ class ConversationService:
             final = self._crisis_reply(session, reply)
             self.store.save_message(final)
             return final
+        if referral is not None and self.provider.offline:
+            final = self._referral_template(session, reply, referral, replaced=False)
+            self.store.save_message(final)
+            self.store.request_stats_flush(session.id)
+            return final
         streamer = ThrottledWriter(
             provider=self.provider,
             store=self.store,
@@ -270,6 +313,9 @@ class ConversationService:
         knowledge = self.grounding.chunks(query=message.content)  # cited in the prompt and the metadata
         try:
             request = replace(self._request(session, recent), knowledge=knowledge)
+            if referral is not None:
+                instruction = referral_instruction(referral, self._resources(session))
+                request = replace(request, instructions=[*request.instructions, instruction])
             if self.settings.record_prompts:
                 self.store.record_prompt(session.id, reply.id, request.messages(), self.provider.model)
             text, tokens = streamer.run_with_retries(request, attempts=self.settings.ai_max_attempts)
@@ -299,6 +345,15 @@ class ConversationService:
             final = final.model_copy(
                 update={"content": streamer.shown, "status": "failed", "failure_reason": "session_ended"}
             )
+        if referral is not None:
+            # The model was told to give the resources; a reply without them is replaced by the template.
+            final = checked_referral_reply(
+                final,
+                referral,
+                self._resources(session),
+                default_locale=self.settings.default_locale,
+                now=self.clock(),
+            )
         if final.status == "complete" and final.safety is None and streamer.final_screening is not None:
             final = final.model_copy(update={"sentiment": streamer.final_screening.analysis.sentiment})
         final = final.model_copy(
@@ -313,6 +368,19 @@ class ConversationService:
             self.store.set_ai_typing(session.id, False)
         self.store.request_stats_flush(session.id)
         return final
+
+    def _referral_template(
+        self, session: Session, reply: Message, referral: Referral, *, replaced: bool
+    ) -> Message:
+        """The protocol's template for `referral`, in the session's resources' locale."""
+        return referral_template(
+            reply,
+            referral,
+            locale=self._resources(session).locale,
+            default_locale=self.settings.default_locale,
+            now=self.clock(),
+            replaced=replaced,
+        )
 
     def _crisis_reply(self, session: Session, reply: Message) -> Message:
         """At HIGH_RISK and above the model is not asked: a fixed, supportive reply with resources."""
@@ -336,7 +404,11 @@ def screening_window(session: Session, messages: list[Message]) -> list[Message]
     """The messages the safety screen may look back on: the people's, since the last admin clear
     (so a disclosure an admin has dealt with does not raise the level again)."""
     cleared = session.safety_cleared_at
-    return [m for m in messages if m.speaker != AI_SPEAKER and (cleared is None or m.created_at > cleared)]
+    return [
+        m
+        for m in messages
+        if m.speaker not in (AI_SPEAKER, SYSTEM_SPEAKER) and (cleared is None or m.created_at > cleared)
+    ]
 
 
 def _locale(session: Session) -> str | None:

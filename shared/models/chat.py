@@ -8,7 +8,7 @@ from pydantic import Field, StringConstraints
 
 from shared.models.base import ApiModel
 from shared.models.messages import MAX_CONTENT_LENGTH, MessageSafety, Sentiment
-from shared.models.safety import CrisisResources
+from shared.models.safety import CrisisResources, SessionReferral
 
 ChatText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CONTENT_LENGTH)]
 MAX_HISTORY = 20
@@ -46,3 +46,6 @@ class ChatResponse(ApiModel):
     # The same inline analysis a session message gets (mood charts, topic chips).
     sentiment: Sentiment | None = Field(default=None, description="Sentiment of `message`.")
     topics: list[str] = Field(default_factory=list, description="Topics of `message`, most relevant first.")
+    referral: SessionReferral | None = Field(
+        default=None, description="Set when `message` called for a referral (docs/safety.md, the protocol)."
+    )

@@ -13,12 +13,15 @@ from shared.models.knowledge import MessageMetadata
 from shared.models.voice import InterruptionRecord
 
 MAX_CONTENT_LENGTH = 4000
+AI_SPEAKER = "ai"
+SYSTEM_SPEAKER = (
+    "system"  # the backend's notices (the AI notice, break reminders): not the screen's or model's input
+)
 Speaker = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
 MessageType = Literal["text", "transcript", "ai", "system"]
 MessageStatus = Literal["complete", "streaming", "failed"]
 SentimentLabel = Literal["positive", "neutral", "negative"]
 
-AI_SPEAKER = "ai"
 USER_SPEAKER: Final = "user"
 
 

@@ -89,21 +89,52 @@ class AlertListResponse(ApiModel):
     alerts: list[CrisisAlert]
 
 
+ReferralKindName = Literal["crisis", "helper_support"]
+
+
+class SessionReferral(ApiModel):
+    """The referral a session carries for the client to show (with the session's `crisisResources`):
+    the latest of the strongest kind (`crisis` outranks `helper_support`). Kept for the session's life."""
+
+    kind: ReferralKindName
+    level: str
+    protocol_version: str
+    at: datetime
+
+
+class ReferralRecord(ApiModel):
+    """`referrals/{messageId}` (admins only): one per message that called for a referral, written once
+    (the id is the message's). Only what the yearly report needs: no user, session, text or signals."""
+
+    kind: ReferralKindName
+    level: str
+    month: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}$")]
+    protocol_version: str
+    source: Literal["session", "ai_chat"]
+    created_at: datetime
+
+
 class ReferralReportQuery(ApiModel):
     year: int = Field(ge=2020, le=2100)
+    format: Literal["json", "csv"] | None = None
 
 
 class ReferralReport(ApiModel):
-    """Counts only, no personal data (the yearly report California SB 243 asks operators for)."""
+    """Exact counts from the referral records, no personal data: the yearly figures California SB 243
+    asks operators to report. `crisisReferrals` counts referrals to crisis services (one per message);
+    `helperSupportReferrals` the support given to users worried about someone else (not crisis
+    referrals). `crisisAlerts`/`acknowledged`/`resolved` are the admin alert workflow's counts."""
 
     success: bool = True
     year: int
-    crisis_alerts: int
+    crisis_referrals: int = Field(ge=0)
     by_level: dict[str, int]
     by_month: dict[str, int]
-    acknowledged: int
-    resolved: int
-    sessions_shown_resources: int
+    helper_support_referrals: int = Field(ge=0)
+    protocol_versions: list[str]
+    crisis_alerts: int = Field(ge=0)
+    acknowledged: int = Field(ge=0)
+    resolved: int = Field(ge=0)
 
 
 class TrustedContact(ApiModel):

@@ -12,7 +12,7 @@ from pydantic.config import JsonDict
 
 from shared.models.base import ApiModel, Pagination
 from shared.models.ids import is_reserved_name
-from shared.models.safety import CrisisResources
+from shared.models.safety import CrisisResources, SessionReferral
 from shared.models.vocabulary import SafetyLevel, SessionStatus
 
 MetadataValue = str | int | float | bool | None
@@ -229,6 +229,9 @@ class Session(ApiModel):
     # The screen's context window starts after an admin's clear, so old disclosures don't re-raise it.
     safety_cleared_at: datetime | None = None
     crisis_resources: CrisisResources | None = None
+    # The referral protocol (docs/safety.md): set once a message called for one; the client shows it
+    # with `crisisResources` for the rest of the session.
+    referral: SessionReferral | None = None
 
 
 class SessionEvent(ApiModel):

@@ -31,8 +31,21 @@ class UserDocument(ApiModel):
     display_name: str | None = None
     # The user's memory preference (`PUT /user/preferences`): off, nothing is remembered across sessions.
     memory_enabled: bool = True
+    # Set by the app's trusted server through the admin API (never by the user): a minor gets break
+    # reminders with the AI notices (docs/safety.md, companion-chatbot notices).
+    minor: bool = False
     created_at: datetime
     updated_at: datetime
+
+
+class MinorFlagRequest(ApiModel):
+    minor: bool
+
+
+class MinorFlagResponse(ApiModel):
+    success: bool = True
+    uid: str
+    minor: bool
 
 
 class PushTokenRequest(ApiModel):

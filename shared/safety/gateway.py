@@ -6,8 +6,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from datetime import datetime
 
+from shared.models.safety import CrisisResources
 from shared.models.sessions import Session
 from shared.safety.levels import SafetyLevel
+from shared.safety.referral import Referral
 
 
 class SafetyGateway(ABC):
@@ -25,6 +27,15 @@ class SafetyGateway(ABC):
         """Raise the session's safety state if `level` is higher (atomically, idempotently); return it.
 
         A verdict on a message created at or before the session's last admin clear changes nothing."""
+
+    @abstractmethod
+    def refer(
+        self, *, session_id: str, message_id: str, referral: Referral, resources: CrisisResources
+    ) -> Session:
+        """Record the referral `message_id` called for, exactly once per message (`referrals/{messageId}`,
+        no personal data), and let the session carry it with `resources` for the client to show (a
+        `crisis` referral is never replaced by a later `helper_support`). Atomic and idempotent: a
+        retried turn or redelivery records nothing twice. Returns the session."""
 
     @abstractmethod
     def request_assessment(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:

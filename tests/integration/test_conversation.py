@@ -16,10 +16,21 @@ START = {"avatar": "sarah", "duration": 30}
 
 
 def start(api: Api) -> str:
+    """A started session, once its start notice ("you are talking to an AI", a `system` message) is in."""
     response = api.post("/sessions/start", json=START)
     assert response.status_code == 201, response.text
     sid: str = response.json()["session"]["id"]
+    notice = (
+        firestore_db().collection("sessions").document(sid).collection("messages").document("ai-notice-0")
+    )
+    wait_for(lambda: notice.get().exists, timeout=15)
     return sid
+
+
+def conversation(sid: str) -> list[Any]:
+    """The session's messages without the backend's `system` notices."""
+    docs = firestore_db().collection("sessions").document(sid).collection("messages").get()
+    return [d for d in docs if d.get("speaker") != "system"]
 
 
 def say(api: Api, sid: str, text: str, cid: str, **extra: Any) -> dict[str, Any]:
@@ -48,6 +59,8 @@ def test_listener_sees_user_message_then_streaming_then_final_ai_message(api: Ap
     def on_messages(_: Any, changes: Any, __: Any) -> None:
         for change in changes:
             data = change.document.to_dict()
+            if data["speaker"] == "system":
+                continue  # the AI notices are not part of the turn
             seen.append((change.type.name, data["speaker"], data["status"], data["content"]))
         ready.set()
 
@@ -82,8 +95,7 @@ def test_retry_with_same_client_message_id_stores_once(api: Api) -> None:
     again = say(api, sid, "Hello, I would like to talk about sleep", "same-id")
     assert again["message"]["id"] == first["message"]["id"]
     assert again["reply"]["id"] == first["reply"]["id"]
-    docs = firestore_db().collection("sessions").document(sid).collection("messages").get()
-    assert len(docs) == 2
+    assert len(conversation(sid)) == 2
 
 
 def test_message_errors(api: Api, other_user: TestUser) -> None:
@@ -99,7 +111,7 @@ def test_message_errors(api: Api, other_user: TestUser) -> None:
     api.post(f"/sessions/{sid}/pause")
     paused = api.post(f"/sessions/{sid}/messages", json={"content": "hi", "clientMessageId": "c"})
     assert paused.status_code == 409
-    assert firestore_db().collection("sessions").document(sid).collection("messages").get() == []
+    assert conversation(sid) == []
 
 
 def test_transcript_pages_with_stable_cursors(api: Api) -> None:
@@ -112,14 +124,14 @@ def test_transcript_pages_with_stable_cursors(api: Api) -> None:
     while True:
         params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
         body = api.get(f"/sessions/{sid}/transcript", params=params).json()["transcript"]
-        assert body["totalMessages"] == 5 and body["sessionId"] == sid
-        seen += [m["content"] for m in body["messages"]]
+        assert body["totalMessages"] == 6 and body["sessionId"] == sid, "5 lines and the start notice"
+        seen += [m["content"] for m in body["messages"] if m["speaker"] != "system"]
         pages += 1
         cursor = body["nextCursor"]
         if cursor is None:
             break
     assert seen == [f"line {i} from the guest" for i in range(5)]
-    assert pages == 3
+    assert pages == 3  # 6 messages, 2 a page
     assert api.get(f"/sessions/{sid}/transcript", params={"cursor": "nope"}).status_code == 400
 
 
@@ -139,8 +151,8 @@ def test_export(api: Api, fmt: str, content_type: str, magic: bytes) -> None:
     if fmt == "csv":
         rows = list(csv.reader(io.StringIO(response.content.decode())))
         assert rows[0] == ["timestamp", "speaker", "type", "content", "sentiment"]
-        assert rows[1][3] == 'Money has been a worry, 100, "quotes"'
-        assert [r[1] for r in rows[1:]] == ["user", "ai"]
+        assert rows[2][3] == 'Money has been a worry, 100, "quotes"'
+        assert [r[1] for r in rows[1:]] == ["system", "user", "ai"], "the AI notice is part of the record"
 
 
 def test_aggregates_catch_up_within_seconds(api: Api) -> None:
@@ -148,9 +160,9 @@ def test_aggregates_catch_up_within_seconds(api: Api) -> None:
     for i in range(3):
         say(api, sid, f"tell me about step {i}", f"g-{i}")
     ref = firestore_db().collection("sessions").document(sid)
-    wait_for(lambda: (ref.get().to_dict() or {}).get("messageCount") == 6)
+    wait_for(lambda: (ref.get().to_dict() or {}).get("messageCount") == 7)  # 3 turns and the start notice
     data = ref.get().to_dict() or {}
     assert data["tokensUsed"] > 0
     assert data["aiResponseTimeAvg"] > 0
     assert data["lastMessageAt"] is not None
-    assert api.get(f"/sessions/{sid}").json()["session"]["messageCount"] == 6
+    assert api.get(f"/sessions/{sid}").json()["session"]["messageCount"] == 7

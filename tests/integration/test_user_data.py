@@ -458,7 +458,8 @@ def test_export_contains_the_callers_data_only(api: Api, user: TestUser, other_u
     export = body["export"]
     assert body["exportedAt"] and export["userId"] == user.uid
     assert [s["session"]["id"] for s in export["sessions"]] == [mine]
-    assert [m["content"] for m in export["sessions"][0]["messages"]] == ["My own words."]
+    said = [m["content"] for m in export["sessions"][0]["messages"] if m["speaker"] != "system"]
+    assert said == ["My own words."], "the AI notices are exported too, as system messages"
     assert [e["toStatus"] for e in export["sessions"][0]["events"]][-1] == "completed"
     assert export["state"]["conversationContext"] == {"step": 2}
     assert export["user"]["fcmTokenPresent"] is True and "secret-token" not in response.text
@@ -492,6 +493,8 @@ def test_purge_transcripts_deletes_old_messages_only(old_session: str, api: Api)
     from backend.store.erasure import purge_transcripts
 
     recent = start(api)
+    notice = firestore_db().document(f"sessions/{recent}/messages/ai-notice-0")
+    wait_for(lambda: notice.get().exists, timeout=15, what="the session's start notice")
     say(api, recent, "Still here.")
     end(api, recent)
     totals: list[int] = []
@@ -506,4 +509,4 @@ def test_purge_transcripts_deletes_old_messages_only(old_session: str, api: Api)
     assert visited >= 1 and deleted >= 3 and totals and sum(steps) == deleted
     assert subcollection_counts(old_session) == {"events": 1}, "messages gone, events stay"
     assert firestore_db().document(f"sessions/{old_session}").get().exists
-    assert subcollection_counts(recent).get("messages") == 1
+    assert subcollection_counts(recent).get("messages") == 2, "the start notice and the message stay"

@@ -11,10 +11,13 @@ from shared.conversation.store import SessionChanged, same_turn_inputs
 from shared.conversation.turns import MessageStore
 from shared.errors import InvalidStateTransition
 from shared.models.messages import Message, MessageType
+from shared.models.safety import CrisisResources
 from shared.models.sessions import Session
 from shared.safety.escalation import escalate
 from shared.safety.gateway import SafetyGateway
 from shared.safety.levels import SafetyLevel
+from shared.safety.referral import Referral
+from shared.safety.referring import carried_referral
 from shared.safety.resources import resources_for
 from shared.sessions.statuses import SessionStatus
 
@@ -126,6 +129,7 @@ class InMemorySafetyGateway(SafetyGateway):
         self.clock = clock
         self.alerts: dict[str, object] = {}
         self.assessments: list[tuple[str, SafetyLevel]] = []
+        self.referrals: dict[str, Referral] = {}
 
     def apply(
         self,
@@ -154,6 +158,20 @@ class InMemorySafetyGateway(SafetyGateway):
         if change.alert is not None:
             self.alerts[change.alert.id] = change.alert
         return change.session
+
+    def refer(
+        self, *, session_id: str, message_id: str, referral: Referral, resources: CrisisResources
+    ) -> Session:
+        session = self.sessions[session_id]
+        if message_id in self.referrals:
+            return session
+        self.referrals[message_id] = referral
+        shown = carried_referral(session.referral, referral, self.clock.wall())
+        session = session.model_copy(
+            update={"referral": shown, "crisis_resources": session.crisis_resources or resources}
+        )
+        self.sessions[session_id] = session
+        return session
 
     def request_assessment(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:
         self.assessments.append((message_id, level))

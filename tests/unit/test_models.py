@@ -45,7 +45,7 @@ from shared.models.sessions import (
     StartSessionRequest,
 )
 from shared.models.userdata import UserStateRequest
-from shared.models.users import PushTokenRequest, email_user_id
+from shared.models.users import MinorFlagRequest, PushTokenRequest, email_user_id
 from shared.sessions.statuses import SessionStatus
 
 T0 = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -68,6 +68,7 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     RescheduleRequest: {"scheduledAt": "2030-01-02T15:00:00+01:00"},
     GrantCreditsRequest: {"delta": 10, "reason": "goodwill"},
     PushTokenRequest: {"fcmToken": "device-token"},
+    MinorFlagRequest: {"minor": True},
     MemorySearchQuery: {"query": "exam stress"},
     ChatRequest: {"message": "hello", "avatar": "alex"},
     UserStateRequest: {"language": "en-US", "conversationContext": {"topic": "sleep"}},

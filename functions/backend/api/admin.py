@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backend import logs
 from backend.cloud.accounts import ensure_account_exists
-from backend.http.routing import API_PREFIX, Call, Route
+from backend.http.routing import API_PREFIX, Call, Response, Route
 from backend.wiring import accounts, crisis_alerts, session_service
 from shared.errors import (
     Conflict,
@@ -25,7 +25,7 @@ from shared.models.safety import (
 )
 from shared.models.sessions import ListSessionsQuery, SessionListResponse, SessionResponse
 from shared.models.userdata import AdminStatsResponse, EraseResponse
-from shared.models.users import Credits
+from shared.models.users import Credits, MinorFlagRequest, MinorFlagResponse
 
 GROUP = "admin"
 
@@ -65,9 +65,31 @@ def clear_safety(call: Call) -> SessionResponse:
     return SessionResponse(session=session)
 
 
-def referrals(call: Call) -> ReferralReport:
-    year = call.query.year
-    return ReferralReport(year=year, **crisis_alerts().referral_counts(year))
+def referrals(call: Call) -> ReferralReport | Response:
+    """JSON by default; `?format=csv` for a filing (the same counts, one `metric,key,count` row each)."""
+    query: ReferralReportQuery = call.query
+    report = crisis_alerts().referral_report(query.year)
+    if query.format != "csv":
+        return report
+    from shared.safety.report import report_csv
+
+    return Response(
+        body=report_csv(report),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="crisis-referrals-{query.year}.csv"'},
+    )
+
+
+def set_minor(call: Call) -> MinorFlagResponse:
+    """The app's trusted server marks a user as a minor (or not): only an admin token can, never the user,
+    because the flag adds break reminders the law requires for minors (docs/safety.md)."""
+    uid = call.params["userId"]
+    body: MinorFlagRequest = call.body
+    if not accounts().has_user_document(uid):
+        ensure_account_exists(uid)  # a user known by e-mail has a document; anyone else needs an account
+    user = accounts().set_minor(uid, body.minor)
+    logs.info("minor flag set", userId=uid, minor=user.minor, adminUid=call.uid)
+    return MinorFlagResponse(uid=uid, minor=user.minor)
 
 
 def stats(call: Call) -> AdminStatsResponse:
@@ -188,7 +210,7 @@ ROUTES: tuple[Route, ...] = (
         "GET",
         f"{API_PREFIX}/admin/reports/crisis-referrals",
         referrals,
-        "Yearly crisis-referral counts (no personal data)",
+        "Yearly crisis-referral counts from the referral records, by level and month (no personal data); ?format=csv",
         GROUP,
         ReferralReport,
         query=ReferralReportQuery,
@@ -202,6 +224,17 @@ ROUTES: tuple[Route, ...] = (
         GROUP,
         AdminStatsResponse,
         access="admin",
+    ),
+    Route(
+        "PUT",
+        f"{API_PREFIX}/admin/users/{{userId}}/minor",
+        set_minor,
+        "Mark a user as a minor (break reminders with the AI notices); admin or trusted server only; 404 for unknown users",
+        GROUP,
+        MinorFlagResponse,
+        body=MinorFlagRequest,
+        access="admin",
+        errors=(NotFound,),
     ),
     Route(
         "DELETE",

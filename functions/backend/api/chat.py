@@ -10,6 +10,7 @@ from backend.wiring import ai_provider, safety_gateway
 from shared.models.chat import ChatRequest, ChatResponse
 from shared.safety.escalation import ALERT_FROM
 from shared.safety.levels import SafetyLevel
+from shared.safety.referral import Referral, ReferralKind
 from shared.settings import get_settings
 from shared.text.analysis import analyze
 
@@ -23,9 +24,13 @@ def chat(call: Call) -> ChatResponse:
     analysis = analyze(body.message)
     response = response.model_copy(update={"sentiment": analysis.sentiment, "topics": analysis.topics})
     level = SafetyLevel(response.safety.level)
+    day = datetime.now(UTC).date().isoformat()
+    key = hashlib.sha256(f"{call.uid}\n{day}\n{body.message}".encode()).hexdigest()
+    if response.referral is not None:  # counted once per user, text and day, like the alert below
+        shown = response.referral
+        referral = Referral(ReferralKind(shown.kind), SafetyLevel(shown.level), (), shown.protocol_version)
+        safety_gateway().refer_without_session(message_key=key, referral=referral)
     if level.at_least(ALERT_FROM):
-        day = datetime.now(UTC).date().isoformat()
-        key = hashlib.sha256(f"{call.uid}\n{day}\n{body.message}".encode()).hexdigest()
         safety_gateway().alert_without_session(
             user_id=call.uid, level=level, signals=response.safety.signals, message_key=key
         )

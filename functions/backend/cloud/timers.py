@@ -25,9 +25,10 @@ from typing import Any
 from backend import logs
 from backend.cloud import tasks
 from backend.cloud.clients import emulated
-from backend.cloud.names import MISSED_QUEUE, REMINDER_QUEUE, SESSION_TIMER_QUEUE
+from backend.cloud.names import AI_NOTICE_QUEUE, MISSED_QUEUE, REMINDER_QUEUE, SESSION_TIMER_QUEUE
 from shared.clock import utcnow
 from shared.models.sessions import Session
+from shared.safety.notices import next_notice_at, notice_index
 from shared.sessions.metering import TimerKind, timers_for
 from shared.sessions.ports import SessionTimers
 from shared.sessions.scheduling import missed_at, reminders_for
@@ -50,6 +51,10 @@ def timer_task_id(session_id: str, kind: str, generation: int, minute: int = 0) 
 
 def epoch(when: datetime) -> int:
     return int(when.timestamp())
+
+
+def notice_task_id(session_id: str, generation: int, index: int) -> str:
+    return f"notice-{session_id}-g{generation}-k{index}"
 
 
 def reminder_task_id(session_id: str, scheduled_epoch: int, revision: int, lead: int) -> str:
@@ -122,6 +127,17 @@ class CloudTasksTimers(SessionTimers):
                 userId=session.user_id,
                 errorType=type(exc).__name__,
             )
+        if session.status is SessionStatus.ACTIVE:
+            try:  # apart from the metering timers: one failing must not cost the other
+                self._plan_notice(session)
+            except Exception as exc:
+                logs.error(
+                    "session timers not planned",
+                    sessionId=session.id,
+                    userId=session.user_id,
+                    errorType=type(exc).__name__,
+                    queue=AI_NOTICE_QUEUE,
+                )
 
     def _plan_active(self, session: Session, kinds: tuple[TimerKind, ...] = ("end", "tick")) -> None:
         now = utcnow()
@@ -138,6 +154,29 @@ class CloudTasksTimers(SessionTimers):
                 task_id=timer_task_id(session.id, timer.kind, generation, timer.minute),
                 due=timer.due,
             )
+
+    def _plan_notice(self, session: Session) -> None:
+        """The current period's notices at once (at the start: the AI notice; after a resume: the period's,
+        unless shown already); each run then plans the next period (`plan_next_notice`)."""
+        now = utcnow()
+        index = notice_index(session, now, self.settings.ai_notice_interval_seconds)
+        self._schedule_notice(session, index, now)
+
+    def plan_next_notice(self, session: Session, *, after: int) -> None:
+        """The period after `after`, when the session will have been active that long."""
+        if session.status is not SessionStatus.ACTIVE:
+            return
+        index, due = next_notice_at(session, utcnow(), self.settings.ai_notice_interval_seconds)
+        self._schedule_notice(session, max(index, after + 1), due)
+
+    def _schedule_notice(self, session: Session, index: int, due: datetime) -> None:
+        generation = session.timer_generation
+        schedule_task(
+            AI_NOTICE_QUEUE,
+            {"sessionId": session.id, "generation": generation, "index": index},
+            task_id=notice_task_id(session.id, generation, index),
+            due=due,
+        )
 
     def plan_next_tick(self, session: Session) -> None:
         """After a tick: the next minute's (same generation, so the end timer stays as planned)."""

@@ -1,5 +1,5 @@
-"""The user's account as the API sees it: balance grants, trusted contacts, push token, app state,
-profile, live sessions, export and erase. One object over the Firestore functions of users.py,
+"""The user's account as the API sees it: balance grants, trusted contacts, push token, the minor flag,
+app state, profile, live sessions, export and erase. One object over the Firestore functions of users.py,
 userdata.py, credits.py and erasure.py, so handlers get it from the composition root and never hold
 a client."""
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backend.store import credits, erasure, userdata, users
-from backend.store.documents import SESSIONS
+from backend.store.documents import SESSIONS, USERS
 from backend.store.errors import translate_errors
 from shared.models.safety import TrustedContact
 from shared.models.sessions import Session
@@ -43,6 +43,13 @@ class FirestoreAccounts:
 
     def set_fcm_token(self, uid: str, token: str | None) -> UserDocument:
         return users.set_fcm_token(self.db, uid, token, self.settings)
+
+    def has_user_document(self, uid: str) -> bool:
+        return bool(self.db.collection(USERS).document(uid).get().exists)
+
+    def set_minor(self, uid: str, minor: bool) -> UserDocument:
+        """The app's flag (admin API only): a minor gets break reminders with the AI notices."""
+        return users.update_user_fields(self.db, uid, {"minor": minor}, self.settings)
 
     def state(self, uid: str) -> UserState:
         return userdata.read_state(self.db, uid)

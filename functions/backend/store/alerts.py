@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 from backend.store import cache
 from backend.store.documents import EVENTS, SESSIONS, from_document, to_document
 from backend.store.errors import translate_errors
-from backend.store.safety import CRISIS_ALERTS
+from backend.store.safety import CRISIS_ALERTS, REFERRALS
 from shared.clock import utcnow
 from shared.errors import InvalidStateTransition, NotFound
-from shared.models.safety import CrisisAlert
+from shared.models.safety import CrisisAlert, ReferralRecord, ReferralReport
 from shared.models.sessions import Session
 from shared.safety.escalation import clear
+from shared.safety.report import count_referrals
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, Transaction
@@ -37,8 +38,8 @@ class FirestoreCrisisAlerts:
     def clear_session_safety(self, session_id: str, *, admin_uid: str, note: str) -> Session:
         return clear_session_safety(self.db, session_id, admin_uid=admin_uid, note=note)
 
-    def referral_counts(self, year: int) -> dict[str, Any]:
-        return referral_counts(self.db, year)
+    def referral_report(self, year: int) -> ReferralReport:
+        return referral_report(self.db, year)
 
 
 def list_alerts(db: Client, *, status: str | None, limit: int) -> list[CrisisAlert]:
@@ -102,34 +103,30 @@ def clear_session_safety(db: Client, session_id: str, *, admin_uid: str, note: s
     return result
 
 
-def referral_counts(db: Client, year: int) -> dict[str, Any]:
-    """Yearly counts for the crisis-referral report: no ids, no content, no personal data."""
+def referral_report(db: Client, year: int) -> ReferralReport:
+    """The yearly report: exact referral counts from `referrals/{messageId}` (one record per message that
+    called for one) plus the alert workflow's counts. Reads counts' inputs only: no ids, no content."""
     from google.cloud.firestore import FieldFilter
 
     start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
-    docs = (
+    records = (
+        ReferralRecord.model_validate(doc.to_dict())
+        for doc in db.collection(REFERRALS)
+        .where(filter=FieldFilter("createdAt", ">=", start))
+        .where(filter=FieldFilter("createdAt", "<", end))
+        .get()
+    )
+    alerts = (
         db.collection(CRISIS_ALERTS)
         .where(filter=FieldFilter("createdAt", ">=", start))
         .where(filter=FieldFilter("createdAt", "<", end))
-        .select(["level", "status", "createdAt", "sessionId"])
+        .select(["status"])
         .get()
     )
-    by_level: dict[str, int] = {}
-    by_month: dict[str, int] = {f"{m:02d}": 0 for m in range(1, 13)}
-    acknowledged = resolved = 0
-    sessions: set[str] = set()
-    for doc in docs:
-        data = doc.to_dict() or {}
-        by_level[data["level"]] = by_level.get(data["level"], 0) + 1
-        by_month[f"{data['createdAt'].month:02d}"] += 1
-        acknowledged += data["status"] in ("acknowledged", "resolved")
-        resolved += data["status"] == "resolved"
-        sessions.add(data["sessionId"])
-    return {
-        "crisis_alerts": sum(by_level.values()),
-        "by_level": by_level,
-        "by_month": by_month,
-        "acknowledged": acknowledged,
-        "resolved": resolved,
-        "sessions_shown_resources": len(sessions),
+    statuses = [(doc.to_dict() or {}).get("status") for doc in alerts]
+    counts = {
+        "crisis_alerts": len(statuses),
+        "acknowledged": sum(s in ("acknowledged", "resolved") for s in statuses),
+        "resolved": sum(s == "resolved" for s in statuses),
     }
+    return count_referrals(year, records, counts)

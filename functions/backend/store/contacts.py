@@ -127,8 +127,9 @@ def respond(
     return cast(ContactInvite, run(db.transaction()))
 
 
-def accepted_contact_uids(db: Client, inviter_uid: str) -> list[str]:
-    """The accounts to tell when this user's crisis alert is raised: only those that accepted."""
+def accepted_invites(db: Client, inviter_uid: str) -> list[ContactInvite]:
+    """The invitations to honour when this user's crisis alert is raised: only accepted ones (each
+    bound to the account that accepted), one per account, in the user's order."""
     from google.cloud.firestore import FieldFilter
 
     docs = (
@@ -137,7 +138,31 @@ def accepted_contact_uids(db: Client, inviter_uid: str) -> list[str]:
         .where(filter=FieldFilter("status", "==", "accepted"))
         .get()
     )
-    return sorted({str(d.get("contactUid")) for d in docs if d.get("contactUid")})
+    invites = sorted(
+        (from_document(ContactInvite, d.to_dict(), id=d.id) for d in docs), key=lambda i: i.position
+    )
+    seen: set[str] = set()
+    found = []
+    for invite in invites:
+        if invite.contact_uid and invite.contact_uid not in seen:
+            seen.add(invite.contact_uid)
+            found.append(invite)
+    return found
+
+
+def verified_email(invite: ContactInvite) -> str | None:
+    """The address of an accepted invitation made BY E-MAIL: accepting it proved the account owns the
+    address (`respond`). An address typed next to a uid was never proved, so it is never used (else an
+    inviter could list a friend's uid with a stranger's address and have the stranger e-mailed)."""
+    if invite.status != "accepted" or not invite.contact_email:
+        return None
+    by_email = invite_id_for(invite.inviter_uid, uid=None, email=invite.contact_email)
+    return invite.contact_email if invite.id == by_email else None
+
+
+def accepted_contact_uids(db: Client, inviter_uid: str) -> list[str]:
+    """The accounts to tell when this user's crisis alert is raised: only those that accepted."""
+    return sorted(str(invite.contact_uid) for invite in accepted_invites(db, inviter_uid))
 
 
 @translate_errors

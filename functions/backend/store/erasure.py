@@ -21,8 +21,10 @@ from backend.store.safety import ASSESSMENTS, CONTACT_OUTBOX, CRISIS_ALERTS, NOT
 from backend.store.users import ERASED_ACCOUNTS, erased_account_key
 from shared.clock import utcnow
 from shared.errors import Conflict
+from shared.models.contacts import MAX_CONTACTS
 from shared.models.userdata import ErasedCounts
 from shared.models.users import UserDocument
+from shared.settings import get_settings
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, CollectionReference, DocumentReference, WriteBatch
@@ -177,13 +179,16 @@ def _erase_by_user_id(db: Client, collection: Any, field: str, uid: str, deleter
 def anonymise_alerts(db: Client, uid: str) -> int:
     """Keep the user's crisis alerts for the yearly referral counts (level, status, dates), without
     the user, the message, the signals or the admin's note. Each original session becomes one random
-    token, so `sessionsShownResources` still counts distinct sessions. The alert ids are hashes of
+    token (the alert counts stay exact). The alert ids are hashes of
     (session id, message id), both deleted, so they no longer point anywhere."""
     from google.cloud.firestore import FieldFilter
 
     tokens: dict[str, str] = {}
     total = 0
-    query = db.collection(CRISIS_ALERTS).where(filter=FieldFilter("userId", "==", uid)).limit(BATCH)
+    mail = db.collection(get_settings().mail_collection)
+    # One update and up to MAX_CONTACTS e-mail deletes per alert, within a commit's 500 writes.
+    per_commit = BATCH // (1 + MAX_CONTACTS)
+    query = db.collection(CRISIS_ALERTS).where(filter=FieldFilter("userId", "==", uid)).limit(per_commit)
     while docs := list(query.get()):
         batch = db.batch()
         for doc in docs:
@@ -199,6 +204,10 @@ def anonymise_alerts(db: Client, uid: str) -> int:
                     "resolutionNote": None,
                 },
             )
+            # The e-mails to the user's contacts (`{alertId}-{position}`) hold the contacts' addresses:
+            # they go with the user.
+            for position in range(MAX_CONTACTS):
+                batch.delete(mail.document(f"{doc.id}-{position}"))
         batch.commit()  # the updated alerts leave the query
         total += len(docs)
     return total

@@ -15,11 +15,14 @@ from shared.clock import utcnow
 from shared.errors import NotFound
 from shared.expiry import notification_expiry
 from shared.models.messages import AI_SPEAKER
-from shared.models.safety import CrisisAlert
+from shared.models.safety import CrisisAlert, CrisisResources
 from shared.models.sessions import Session
+from shared.safety.contact_mail import trusted_contact_mail
 from shared.safety.escalation import Escalation, alert_id_for, escalate
 from shared.safety.gateway import NoSafetyOutbound, SafetyGateway, SafetyOutbound
 from shared.safety.levels import SafetyLevel
+from shared.safety.referral import Referral
+from shared.safety.referring import carried_referral, referral_record
 from shared.safety.resources import resources_for
 from shared.settings import Settings
 
@@ -30,6 +33,7 @@ CRISIS_ALERTS = "crisisAlerts"
 ASSESSMENTS = "safetyAssessments"
 NOTIFICATIONS = "notifications"
 CONTACT_OUTBOX = "trustedContactNotifications"
+REFERRALS = "referrals"
 
 
 @translate_errors
@@ -180,14 +184,76 @@ class FirestoreSafetyGateway(SafetyGateway):
         self._notify_trusted_contacts(alert)
         return alert
 
+    def refer(
+        self, *, session_id: str, message_id: str, referral: Referral, resources: CrisisResources
+    ) -> Session:
+        from google.cloud import firestore
+
+        session_ref = self.db.collection(SESSIONS).document(session_id)
+        record_ref = self.db.collection(REFERRALS).document(message_id)
+
+        @firestore.transactional
+        def run(transaction: Transaction) -> tuple[Session, bool]:
+            snapshot = session_ref.get(transaction=transaction)
+            if not snapshot.exists:
+                raise NotFound("Session not found.")
+            session = from_document(Session, snapshot.to_dict(), id=snapshot.id)
+            if record_ref.get(transaction=transaction).exists:
+                return session, False  # a retried turn: recorded and shown already
+            now = utcnow()
+            transaction.set(record_ref, to_document(referral_record(referral, now=now, source="session")))
+            update = {
+                "referral": carried_referral(session.referral, referral, now),
+                "crisis_resources": session.crisis_resources or resources,
+                "updated_at": now,
+            }
+            changed = session.model_copy(update=update)
+            transaction.update(
+                session_ref,
+                changed.model_dump(
+                    mode="python", by_alias=True, include={"referral", "crisis_resources", "updated_at"}
+                ),
+            )
+            return changed, True
+
+        session, recorded = cast(tuple[Session, bool], run(self.db.transaction()))
+        if recorded:
+            cache.invalidate(session_id)
+            logs.info(
+                "referral made",
+                sessionId=session_id,
+                kind=referral.kind.value,
+                level=referral.level.value,
+                protocolVersion=referral.protocol_version,
+            )
+        return session
+
+    def refer_without_session(self, *, message_key: str, referral: Referral) -> bool:
+        """Record a `POST /ai/chat` referral once per `message_key` (a hash of the user, the text and the
+        day); False when a retry had recorded it already."""
+        from google.api_core.exceptions import AlreadyExists
+
+        record = referral_record(referral, now=utcnow(), source="ai_chat")
+        try:
+            self.db.collection(REFERRALS).document(f"ai-chat-{message_key[:32]}").create(to_document(record))
+        except AlreadyExists:
+            return False
+        return True
+
     def request_assessment(self, *, session: Session, message_id: str, level: SafetyLevel) -> None:
         self.outbound.assessment_requested(session=session, message_id=message_id, level=level)
 
     def _notify_trusted_contacts(self, alert: CrisisAlert) -> None:
         """Tell the contacts who ACCEPTED this user's invitation that the user may need support: fixed
         wording, never what was said, never text anyone typed; a push only to the token each contact
-        registered for their own account. Contacts that have not accepted are told nothing."""
-        from backend.store.contacts import accepted_contact_uids
+        registered for their own account. Contacts that have not accepted are told nothing.
+
+        A contact invited by e-mail (an address the accepting account proved it owns) is also e-mailed,
+        through a document in the format of the "Trigger Email from Firestore" extension
+        (`Settings.mail_collection`, docs/deploy.md), so a contact without the app is reached too. The
+        e-mail's id is `{alertId}-{position}` (the contact's place in the user's list), so a redelivery
+        writes nothing twice and an erase of the user finds it."""
+        from backend.store.contacts import accepted_invites, verified_email
 
         now = datetime.now(UTC)
         title = "Someone you support may need you"
@@ -195,7 +261,8 @@ class FirestoreSafetyGateway(SafetyGateway):
             "A person who listed you as a trusted contact may be going through a hard time. "
             "Please reach out to them. If you think they are in immediate danger, call emergency services."
         )
-        for contact_uid in accepted_contact_uids(self.db, alert.user_id):
+        for invite in accepted_invites(self.db, alert.user_id):
+            contact_uid = str(invite.contact_uid)
             note = {
                 "type": "trusted_contact_alert",
                 "title": title,
@@ -212,9 +279,19 @@ class FirestoreSafetyGateway(SafetyGateway):
             except Exception as exc:  # already notified (redelivery) or a transient failure: log, go on
                 logs.info("trusted contact not notified", userId=alert.user_id, errorType=type(exc).__name__)
                 continue
+            address = verified_email(invite)
+            if address:
+                self._mail_contact(f"{alert.id}-{invite.position}", address, title, body)
             token = (contact_ref.get(["fcmToken"]).to_dict() or {}).get("fcmToken")
             if isinstance(token, str) and token:
                 self.outbound.push(token=token, title=title, body=body)
+
+    def _mail_contact(self, mail_id: str, address: str, title: str, body: str) -> None:
+        mail = trusted_contact_mail(to=address, subject=title, body=body)
+        try:
+            self.db.collection(self.settings.mail_collection).document(mail_id).create(mail)
+        except Exception as exc:  # already written (redelivery) or a transient failure: the note stands
+            logs.info("trusted contact not e-mailed", errorType=type(exc).__name__)
 
 
 def _event_id(event_type: str, message_id: str, data: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ from backend.store.preferences import memory_enabled
 from backend.store.writes import LEDGER
 from shared.clock import utcnow
 from shared.models.credits import LedgerEntry
-from shared.models.messages import Message
+from shared.models.messages import SYSTEM_SPEAKER, Message
 from shared.models.sessions import Session, SessionEvent
 from shared.models.userdata import (
     AdminStatsResponse,
@@ -120,6 +120,8 @@ def profile(
         )
         for doc in newest:
             message = from_document(Message, doc.to_dict(), id=doc.id)
+            if message.speaker == SYSTEM_SPEAKER:
+                continue  # the backend's notices are not the conversation the app resumes from
             found.append(
                 HistoryMessage(
                     id=message.id,

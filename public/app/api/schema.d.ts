@@ -152,7 +152,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Yearly crisis-referral counts (no personal data) */
+        /** Yearly crisis-referral counts from the referral records, by level and month (no personal data); ?format=csv */
         get: operations["get_api_v1_admin_reports_crisis_referrals"];
         put?: never;
         post?: never;
@@ -361,6 +361,23 @@ export interface paths {
         post?: never;
         /** Erase everything of one user (409 while they have a live session) */
         delete: operations["delete_api_v1_admin_users_userid_data"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{userId}/minor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Mark a user as a minor (break reminders with the AI notices); admin or trusted server only; 404 for unknown users */
+        put: operations["put_api_v1_admin_users_userid_minor"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1396,6 +1413,11 @@ export interface components {
         ChatResponse: {
             /** @default null */
             crisisResources?: components["schemas"]["CrisisResources"] | null;
+            /**
+             * @description Set when `message` called for a referral (docs/safety.md, the protocol).
+             * @default null
+             */
+            referral?: components["schemas"]["SessionReferral"] | null;
             reply: components["schemas"]["ChatReply"];
             /** @description The inline screen's verdict on `message` (with the history). */
             safety: components["schemas"]["MessageSafety"];
@@ -2542,6 +2564,23 @@ export interface components {
             /** Signals */
             signals?: string[];
         };
+        /** MinorFlagRequest */
+        MinorFlagRequest: {
+            /** Minor */
+            minor: boolean;
+        };
+        /** MinorFlagResponse */
+        MinorFlagResponse: {
+            /** Minor */
+            minor: boolean;
+            /**
+             * Success
+             * @default true
+             */
+            success?: boolean;
+            /** Uid */
+            uid: string;
+        };
         /** NoteRequest */
         NoteRequest: {
             /** Note */
@@ -2787,7 +2826,10 @@ export interface components {
         };
         /**
          * ReferralReport
-         * @description Counts only, no personal data (the yearly report California SB 243 asks operators for).
+         * @description Exact counts from the referral records, no personal data: the yearly figures California SB 243
+         *     asks operators to report. `crisisReferrals` counts referrals to crisis services (one per message);
+         *     `helperSupportReferrals` the support given to users worried about someone else (not crisis
+         *     referrals). `crisisAlerts`/`acknowledged`/`resolved` are the admin alert workflow's counts.
          */
         ReferralReport: {
             /** Acknowledged */
@@ -2802,10 +2844,14 @@ export interface components {
             };
             /** Crisisalerts */
             crisisAlerts: number;
+            /** Crisisreferrals */
+            crisisReferrals: number;
+            /** Helpersupportreferrals */
+            helperSupportReferrals: number;
+            /** Protocolversions */
+            protocolVersions: string[];
             /** Resolved */
             resolved: number;
-            /** Sessionsshownresources */
-            sessionsShownResources: number;
             /**
              * Success
              * @default true
@@ -2816,6 +2862,11 @@ export interface components {
         };
         /** ReferralReportQuery */
         ReferralReportQuery: {
+            /**
+             * Format
+             * @default null
+             */
+            format?: ("json" | "csv") | null;
             /** Year */
             year: number;
         };
@@ -3371,6 +3422,8 @@ export interface components {
              * @default null
              */
             recalledMemory?: string[] | null;
+            /** @default null */
+            referral?: components["schemas"]["SessionReferral"] | null;
             /**
              * Reminder
              * @default false
@@ -3519,6 +3572,27 @@ export interface components {
             messages: string;
             /** Session */
             session: string;
+        };
+        /**
+         * SessionReferral
+         * @description The referral a session carries for the client to show (with the session's `crisisResources`):
+         *     the latest of the strongest kind (`crisis` outranks `helper_support`). Kept for the session's life.
+         */
+        SessionReferral: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "crisis" | "helper_support";
+            /** Level */
+            level: string;
+            /** Protocolversion */
+            protocolVersion: string;
         };
         /** SessionResponse */
         SessionResponse: {
@@ -4768,6 +4842,7 @@ export interface operations {
     get_api_v1_admin_reports_crisis_referrals: {
         parameters: {
             query: {
+                format?: ("json" | "csv") | null;
                 year: number;
             };
             header?: never;
@@ -5612,6 +5687,86 @@ export interface operations {
             };
             /** @description The request conflicts with the current state. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    put_api_v1_admin_users_userid_minor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MinorFlagRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinorFlagResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A valid Firebase ID token is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -132,20 +132,23 @@ export async function render({ main, api, db }) {
     const { data, error, response } = await api.GET("/api/v1/admin/reports/crisis-referrals", { params: { query: { year: Number(year.value) } } });
     if (error || !data) { toast(errorText(error, response)); return; }
     if (save) {
-      const lines = [["metric", "key", "count"], ["crisis_alerts", "", data.crisisAlerts], ["acknowledged", "", data.acknowledged],
-        ["resolved", "", data.resolved], ["sessions_shown_resources", "", data.sessionsShownResources],
-        ...Object.entries(data.byLevel).map(([k, v]) => ["by_level", k, v]), ...Object.entries(data.byMonth).map(([k, v]) => ["by_month", k, v])];
+      // The same rows as the API's ?format=csv.
+      const lines = [["metric", "key", "count"], ["year", "", data.year], ["crisis_referrals", "total", data.crisisReferrals],
+        ...Object.entries(data.byLevel).map(([k, v]) => ["crisis_referrals_by_level", k, v]),
+        ...Object.entries(data.byMonth).map(([k, v]) => ["crisis_referrals_by_month", `${data.year}-${k}`, v]),
+        ["helper_support_referrals", "total", data.helperSupportReferrals], ...data.protocolVersions.map((v) => ["protocol_version", v, ""]),
+        ["crisis_alerts", "total", data.crisisAlerts], ["crisis_alerts", "acknowledged", data.acknowledged], ["crisis_alerts", "resolved", data.resolved]];
       download(new Blob([lines.map((l) => l.join(",")).join("\n") + "\n"], { type: "text/csv" }), `crisis-referrals-${data.year}.csv`);
       return;
     }
     reportCharts.replaceChildren();
     const months = Object.keys(data.byMonth).sort();
     const monthBox = h("div"); const levelBox = h("div");
-    reportCharts.append(h("div", {}, h("h3", {}, `Alerts by month, ${data.year}`), monthBox), h("div", {}, h("h3", {}, "Alerts by level"), levelBox));
-    await chart(monthBox, { type: "line", label: `Crisis alerts per month in ${data.year}`, labels: months,
-      datasets: [{ label: "Alerts", data: months.map((m) => data.byMonth[m]), borderColor: "#a3222a" }], yMin: 0 });
-    await chart(levelBox, { type: "bar", label: "Crisis alerts by level", labels: Object.keys(data.byLevel),
-      datasets: [{ label: "Alerts", data: Object.values(data.byLevel), backgroundColor: "#1f5fa8" }], yMin: 0 });
+    reportCharts.append(h("div", {}, h("h3", {}, `Crisis referrals by month, ${data.year}`), monthBox), h("div", {}, h("h3", {}, "Crisis referrals by level"), levelBox));
+    await chart(monthBox, { type: "line", label: `Crisis referrals per month in ${data.year}`, labels: months,
+      datasets: [{ label: "Referrals", data: months.map((m) => data.byMonth[m]), borderColor: "#a3222a" }], yMin: 0 });
+    await chart(levelBox, { type: "bar", label: "Crisis referrals by level", labels: Object.keys(data.byLevel),
+      datasets: [{ label: "Referrals", data: Object.values(data.byLevel), backgroundColor: "#1f5fa8" }], yMin: 0 });
   }
 
   fill(main, h("h1", {}, "Admin console"), flash,

@@ -9,6 +9,8 @@ import { chart } from "../charts.js";
 
 const STATUSES = ["", "completed", "active", "paused", "pending", "cancelled", "missed"];
 const PAGE_SIZE = 10;
+// "system": the backend's notices (you are talking to an AI; break reminders), not the person.
+const kindOf = (m) => (m.speaker === "ai" || m.speaker === "system" ? m.speaker : "user");
 
 /** @param {import("../types").PageContext} ctx */
 export async function render(ctx) {
@@ -105,8 +107,8 @@ async function detail({ main, api, db }, id) {
     h("section", { class: "card", "aria-labelledby": "safety-title" }, h("h2", { id: "safety-title" }, "Safety events"), eventsList),
     h("section", { class: "card", "aria-labelledby": "tr-title" }, h("h2", { id: "tr-title" }, `Transcript (${messages.length} messages)`),
       h("div", { class: "transcript", tabindex: "0", role: "log", "aria-label": "Transcript" }, messages.map((m) =>
-        h("div", { class: `msg ${m.speaker === "ai" ? "ai" : "user"}` },
-          h("span", { class: "who" }, `${m.speaker === "ai" ? "Companion" : "You"} · ${formatClock(m.timestampInSession)}`,
+        h("div", { class: `msg ${kindOf(m)}` },
+          h("span", { class: "who" }, `${{ ai: "Companion", system: "Notice", user: "You" }[kindOf(m)]} · ${formatClock(m.timestampInSession)}`,
             m.sentiment ? ` · ${m.sentiment.label}` : "", m.safety && m.safety.level !== "NORMAL" ? [" · ", levelBadge(m.safety.level)] : ""),
           h("span", { class: "text" }, m.content))))));
 
@@ -128,7 +130,7 @@ async function detail({ main, api, db }, id) {
   if (["completed", "cancelled", "missed"].includes(s.status)) loadSummary();
   else summaryBox.append(h("p", { class: "muted" }, "The summary is written when the session ends."));
 
-  const mood = messages.filter((m) => m.speaker !== "ai" && m.sentiment);
+  const mood = messages.filter((m) => kindOf(m) === "user" && m.sentiment);
   if (mood.length) {
     await chart(chartBox, {
       type: "line", label: "Sentiment of your messages over the session, from -1 (negative) to 1 (positive)",

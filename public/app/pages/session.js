@@ -150,10 +150,11 @@ export async function render({ main, api, db, args, navigate }) {
         rows.set(change.doc.id, row);
         transcript.append(row);
       }
-      const ai = m.speaker === "ai";
-      row.className = `msg ${ai ? "ai" : "user"} ${m.status === "streaming" ? "streaming" : ""}`;
+      // "system": the backend's notices (you are talking to an AI; break reminders), not the person.
+      const kind = m.speaker === "ai" || m.speaker === "system" ? m.speaker : "user";
+      row.className = `msg ${kind} ${m.status === "streaming" ? "streaming" : ""}`;
       row.dataset.status = m.status;
-      row.querySelector(".who").textContent = ai ? "Companion" : "You";
+      row.querySelector(".who").textContent = { ai: "Companion", system: "Notice", user: "You" }[kind];
       row.querySelector(".text").textContent = m.content;
     }
     transcript.scrollTop = transcript.scrollHeight;
