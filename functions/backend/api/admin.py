@@ -215,6 +215,7 @@ ROUTES: tuple[Route, ...] = (
         ReferralReport,
         query=ReferralReportQuery,
         access="admin",
+        alternate_media=("text/csv",),
     ),
     Route(
         "GET",

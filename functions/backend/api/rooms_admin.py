@@ -82,6 +82,7 @@ ROUTES: tuple[Route, ...] = (
         None,
         query=ActivityLogQuery,
         access="admin",
+        alternate_media=("text/csv",),
     ),
     Route(
         "GET",

@@ -93,6 +93,8 @@ def _operation(route: Route, refs: Refs) -> dict[str, Any]:
     ok: dict[str, Any] = {"description": "Success"}
     if route.response is not None:
         ok["content"] = {"application/json": {"schema": refs[(route.response, "serialization")]}}
+    for media in route.alternate_media:
+        ok.setdefault("content", {})[media] = {"schema": {"type": "string"}}
     responses: dict[str, Any] = {str(route.status): ok}
     for status in route.other_statuses:
         responses[str(status)] = {**ok, "description": "Answered with the same body"}

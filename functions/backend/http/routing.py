@@ -71,6 +71,8 @@ class Route:
     errors: tuple[type[ApiError], ...] = ()
     # Statuses other than `status` that answer with the `response` model (health's 503 "unhealthy").
     other_statuses: tuple[int, ...] = ()
+    # Other media types the success may come in (a query parameter picks them, e.g. `?format=csv`).
+    alternate_media: tuple[str, ...] = ()
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

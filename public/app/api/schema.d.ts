@@ -4858,6 +4858,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReferralReport"];
+                    "text/csv": string;
                 };
             };
             /** @description The request is not valid. */
@@ -5188,7 +5189,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv": string;
+                };
             };
             /** @description The request is not valid. */
             400: {

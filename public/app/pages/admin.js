@@ -129,8 +129,10 @@ export async function render({ main, api, db }) {
     h("button", { type: "submit" }, "Show"), h("button", { type: "button", class: "secondary", onclick: () => loadReport(true) }, "Download report (CSV)"));
   reportForm.addEventListener("submit", (e) => { e.preventDefault(); loadReport(false); });
   async function loadReport(save) {
-    const { data, error, response } = await api.GET("/api/v1/admin/reports/crisis-referrals", { params: { query: { year: Number(year.value) } } });
-    if (error || !data) { toast(errorText(error, response)); return; }
+    const { data: answer, error, response } = await api.GET("/api/v1/admin/reports/crisis-referrals", { params: { query: { year: Number(year.value) } } });
+    if (error || !answer) { toast(errorText(error, response)); return; }
+    // Asked without ?format=csv, the report is the JSON form (the spec also lists the CSV one).
+    const data = /** @type {import("../api/schema").components["schemas"]["ReferralReport"]} */ (answer);
     if (save) {
       // The same rows as the API's ?format=csv.
       const lines = [["metric", "key", "count"], ["year", "", data.year], ["crisis_referrals", "total", data.crisisReferrals],
