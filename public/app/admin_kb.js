@@ -110,10 +110,12 @@ export function knowledgeBase(api) {
           h("button", { type: "button", class: "secondary", "aria-label": `Edit ${d.title}`, onclick: () => edit(d.id) }, "Edit"),
           h("button", { type: "button", class: "danger", "aria-label": `Delete ${d.title}`, onclick: () => remove(d) }, "Delete")))))
       : h("p", { class: "muted" }, "No documents yet: replies are not grounded on anything."));
-    pager.replaceChildren(
-      h("button", { type: "button", class: "secondary", disabled: page <= 1, onclick: () => { page -= 1; load(); } }, "Previous"),
-      h("span", { class: "small muted", "aria-live": "polite" }, `Page ${page} of ${Math.max(1, pages)} · ${plural(total, "document")}`),
-      h("button", { type: "button", class: "secondary", disabled: page >= pages, onclick: () => { page += 1; load(); } }, "Next"));
+    const paged = pages > 1;  // one page: just the count, no buttons that cannot do anything
+    pager.replaceChildren(...[
+      paged ? h("button", { type: "button", class: "secondary", disabled: page <= 1, onclick: () => { page -= 1; load(); } }, "Previous") : null,
+      h("span", { class: "small muted", "aria-live": "polite" }, paged ? `Page ${page} of ${pages} · ${plural(total, "document")}` : plural(total, "document")),
+      paged ? h("button", { type: "button", class: "secondary", disabled: page >= pages, onclick: () => { page += 1; load(); } }, "Next") : null,
+    ].filter(Boolean));  // replaceChildren would print a null
   }
 
   const box = h("div", {}, list, pager, form);
