@@ -1,9 +1,10 @@
 """The admin console's knowledge base and the account page's memory switch in headless Chromium on the
 emulator suite.
 
-An admin adds a document (a double click adds it once; an invalid title shows the error envelope's
-reason), sees it listed, replaces it and deletes it after a confirmation, each step checked against the
-API; a user finds the document with the help search while it exists and no longer after it is deleted.
+An admin adds a document (a double click sends one request and adds it once; a retry of the same
+content reuses its Idempotency-Key, new content gets a new one; an invalid title shows the error
+envelope's reason), sees it listed, replaces it and deletes it after a confirmation, each step checked
+against the API; a user finds the document with the help search while it exists and no longer after it is deleted.
 A user turns memory off on the account page (with the mouse) and on again (with the keyboard), and the
 API reports each state. The knowledge base is shared by the whole app: the test's words are unique to
 the run and whatever it added is removed at the end.
@@ -68,6 +69,11 @@ def test_admin_adds_replaces_and_deletes_a_document(new_context: Any, admin: Tes
     api = Api(admin)
     page = new_context().new_page()
     log_api_errors(page)
+    adds: list[dict[str, str]] = []  # the headers of every add the page sends
+    page.on(
+        "request",
+        lambda r: adds.append(r.headers) if r.method == "POST" and r.url.endswith(DOCUMENTS) else None,
+    )
     sign_in_page(page, admin.email)
     page.get_by_role("link", name="Admin").click()
     kb = page.get_by_test_id("kb")
@@ -78,6 +84,10 @@ def test_admin_adds_replaces_and_deletes_a_document(new_context: Any, admin: Tes
     kb.get_by_label("Text (plain text or markdown)").fill(kb_text(word, "Refunds"))
     kb.get_by_role("button", name="Add document").click()
     expect()(kb.get_by_role("alert")).to_contain_text("The request is not valid. title:")
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(DOCUMENTS)):
+        kb.get_by_role("button", name="Add document").click()  # the same content again: a retry
+    expect()(kb.get_by_role("alert")).to_contain_text("The request is not valid. title:")
+    expect()(kb.get_by_role("button", name="Add document")).to_be_enabled()
     assert documents_titled(api, word) == []
 
     # Add with a double click: one document, listed with its size.
@@ -93,6 +103,10 @@ def test_admin_adds_replaces_and_deletes_a_document(new_context: Any, admin: Tes
     document_id = added[0]["id"]
     assert row.get_attribute("data-document-id") == document_id
     assert api.get(f"{DOCUMENTS}/{document_id}").json()["document"]["text"] == kb_text(word, "Refunds")
+    keys = [headers.get("idempotency-key") for headers in adds]
+    assert len(keys) == 3 and all(keys), f"two tries, then one add for a double click: {keys}"
+    assert keys[0] == keys[1], "a retry of the same content reuses its key"
+    assert keys[2] != keys[0], "a different title and text is a different request"
 
     # A user finds it with the help search.
     user_page = new_context().new_page()
@@ -162,3 +176,28 @@ def test_user_turns_memory_off_and_on(new_context: Any) -> None:
     expect()(state).to_have_text("Memory is on")
     expect()(switch).to_be_checked()
     assert api.get("/user/preferences").json()["preferences"] == {"memoryEnabled": True}
+
+
+def test_documents_are_listed_ten_to_a_page(new_context: Any, admin: TestUser) -> None:
+    word = f"kbweb{uuid.uuid4().hex[:8]}"
+    api = Api(admin)
+    total = api.get(DOCUMENTS, params={"limit": 1}).json()["pagination"]["total"]
+    for n in range(max(0, 11 - total)):
+        response = api.post(DOCUMENTS, {"title": f"Filler {n} {word}", "text": kb_text(word, f"Filler {n}")})
+        assert response.status_code == 201, response.text
+    total = max(total, 11)
+    page = new_context().new_page()
+    log_api_errors(page)
+    sign_in_page(page, admin.email)
+    page.get_by_role("link", name="Admin").click()
+    kb = page.get_by_test_id("kb")
+    rows = kb.locator("li[data-document-id]")
+    expect()(rows).to_have_count(10)
+    expect()(kb).to_contain_text(f"Page 1 of {(total + 9) // 10} · {total} documents")
+    first_page = set(rows.evaluate_all("rows => rows.map(r => r.dataset.documentId)"))
+    kb.get_by_role("button", name="Next").click()
+    expect()(kb).to_contain_text(f"Page 2 of {(total + 9) // 10}")
+    second_page = set(rows.evaluate_all("rows => rows.map(r => r.dataset.documentId)"))
+    assert second_page and not second_page & first_page, "page 2 repeats page 1"
+    kb.get_by_role("button", name="Previous").click()
+    expect()(kb).to_contain_text(f"Page 1 of {(total + 9) // 10}")
