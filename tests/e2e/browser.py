@@ -50,14 +50,18 @@ def describe(violations: list[dict[str, Any]]) -> str:
     )
 
 
-def check_page(page: Any, name: str) -> None:
-    """Screenshots at desktop width and at 390 px, and axe at both: no serious or critical violation."""
+def check_page(page: Any, name: str, part: Any = None) -> None:
+    """Screenshots at desktop width and at 390 px, and axe at both: no serious or critical violation.
+    With `part` (a locator), the screenshot shows that part only; axe still checks the whole page."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size
     for label, size in (("desktop", DESKTOP), ("390", PHONE)):
         page.set_viewport_size(size)
         page.wait_for_timeout(150)
-        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+        if part is None:
+            page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+        else:
+            part.screenshot(path=str(SHOTS / f"{name}-{label}.png"))
         found = axe_violations(page)
         assert not found, f"{name} at {label}: accessibility violations\n{describe(found)}"
         if label == "390":

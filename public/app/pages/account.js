@@ -1,8 +1,10 @@
-// Account: memory search, trusted contacts, the app state, export of everything, and erase with a typed
-// confirmation. HTTP: GET /user/memories, GET|PUT /user/trusted-contacts, GET|PUT /user/state,
+// Account: memory search, memory on/off, help-article search, trusted contacts, the app state, export of
+// everything, and erase with a typed confirmation. HTTP: GET /user/memories, GET|PUT /user/preferences and
+// GET /kb/search (account_memory.js), GET|PUT /user/trusted-contacts, GET|PUT /user/state,
 // GET /user/export, DELETE /user/data.
 import { download, errorText } from "../api.js";
 import { fill, h, field, toast, formatDateTime, confirmDialog } from "../ui.js";
+import { helpSearch, memorySwitch } from "../account_memory.js";
 
 /** @param {import("../types").PageContext} ctx */
 export async function render({ main, api }) {
@@ -84,8 +86,10 @@ export async function render({ main, api }) {
     eraseStatus.textContent = `Deleted ${data.deleted.sessions} sessions, ${data.deleted.messages} messages and ${data.deleted.memories} memories.`;
   });
 
+  const memory = await memorySwitch(api);
   fill(main, h("h1", {}, "Account"),
-    h("section", { class: "card", "aria-labelledby": "mem-title" }, h("h2", { id: "mem-title" }, "Memories"), search),
+    h("section", { class: "card", "aria-labelledby": "mem-title" }, h("h2", { id: "mem-title" }, "Memories"), memory, search),
+    h("section", { class: "card", "aria-labelledby": "help-title" }, h("h2", { id: "help-title" }, "Help"), helpSearch(api)),
     h("section", { class: "card", "aria-labelledby": "tc-title" }, h("h2", { id: "tc-title" }, "Trusted contacts"),
       h("p", { class: "muted small" }, "If a conversation raises a crisis alert, they are told to check on you (never what you said)."), contactsForm),
     h("section", { class: "card", "aria-labelledby": "st-title" }, h("h2", { id: "st-title" }, "Settings"), stateForm),

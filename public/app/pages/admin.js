@@ -2,13 +2,15 @@
 // acknowledge / resolve / clear-safety, live sessions, figures and charts, the yearly referral report.
 // HTTP: POST /admin/crisis-alerts/{id}/acknowledge|resolve, /admin/sessions/{id}/clear-safety;
 // GET /admin/sessions?status=active, /admin/stats, /admin/reports/crisis-referrals?year; active rooms
-// (admin_rooms.js): GET /admin/rooms?status=active, POST /admin/rooms/{id}/end.
+// (admin_rooms.js): GET /admin/rooms?status=active, POST /admin/rooms/{id}/end; knowledge-base documents
+// (admin_kb.js): GET|POST /admin/kb/documents, GET|PUT|DELETE /admin/kb/documents/{id}.
 // Listener: crisisAlerts ordered by createdAt desc (admins may read every document).
 import { collection, limit, onSnapshot, orderBy, query } from "../firebase.js";
 import { download, errorText } from "../api.js";
 import { fill, h, field, toast, formatDateTime, levelBadge } from "../ui.js";
 import { chart } from "../charts.js";
 import { activeRooms } from "../admin_rooms.js";
+import { knowledgeBase } from "../admin_kb.js";
 
 /** @param {import("../types").PageContext} ctx */
 export async function render({ main, api, db }) {
@@ -54,6 +56,7 @@ export async function render({ main, api, db }) {
   }, (error) => alerts.replaceChildren(h("li", { class: "error" }, `Alert listener stopped: ${error.code || error.message}`)));
 
   const rooms = activeRooms(api);
+  const kb = knowledgeBase(api);
 
   // Live sessions and figures.
   const liveBox = h("div", { "data-testid": "live-sessions" });
@@ -159,8 +162,9 @@ export async function render({ main, api, db }) {
       h("button", { type: "button", class: "secondary", onclick: () => { loadLive(); loadLiveFigures(); rooms.load(); } }, "Refresh")),
     h("section", { class: "card", "aria-labelledby": "rooms-title" }, h("h2", { id: "rooms-title" }, "Active rooms"), rooms.box),
     h("section", { class: "card", "aria-labelledby": "use-title" }, h("h2", { id: "use-title" }, "Usage by day (UTC)"), usageForm, usageNote, usageCharts),
-    h("section", { class: "card", "aria-labelledby": "rep-title" }, h("h2", { id: "rep-title" }, "Referral report"), reportForm, reportCharts));
-  await Promise.all([loadLive(), loadLiveFigures(), rooms.load(), loadUsage(false), loadReport(false)]);
+    h("section", { class: "card", "aria-labelledby": "rep-title" }, h("h2", { id: "rep-title" }, "Referral report"), reportForm, reportCharts),
+    h("section", { class: "card", "aria-labelledby": "kb-title", "data-testid": "kb" }, h("h2", { id: "kb-title" }, "Knowledge base"), kb.box));
+  await Promise.all([loadLive(), loadLiveFigures(), rooms.load(), loadUsage(false), loadReport(false), kb.load()]);
   const refresh = setInterval(() => { loadLive(); loadLiveFigures(); rooms.load(); }, 15_000);
   return () => { stopAlerts(); clearInterval(refresh); };
 }
