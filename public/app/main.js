@@ -6,7 +6,7 @@ import { createApi } from "./api.js";
 import { h, toast } from "./ui.js";
 import * as signin from "./pages/signin.js";
 
-// A later page (the knowledge base) is one more line here and one nav link.
+// Each page is one line here and one nav link (the knowledge base is a section of the admin page).
 const PAGES = {
   lobby: () => import("./pages/lobby.js"),
   session: () => import("./pages/session.js"),
