@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     # every second or two a 1 s window paid one flush per turn. They trail the transcript by up to this
     # long; the transcript itself, the status and the safety state are never delayed.
     stats_flush_interval_seconds: float = Field(default=5.0, gt=0, le=60)
+    # A room's aggregates (lineCount, lastActivityAt, the rolling summary) at most once per this many
+    # seconds: a live show's lifecycle writes the room often, and a flush defers while the room was
+    # written less than this long ago, so a long interval would starve it.
+    room_flush_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     # An empty knowledge base is asked again (one read) at most this often per instance, instead of on
     # every reply; a first document grounds replies within this long.
     knowledge_empty_recheck_seconds: float = Field(default=60.0, ge=0, le=3600)

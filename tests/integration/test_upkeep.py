@@ -15,6 +15,7 @@ import pytest
 
 from tests.support.conversation import start_session
 from tests.support.emulator import Api, TestUser, firestore_db
+from tests.support.timing import wait_for
 
 
 def _snapshot(ref: Any) -> dict[str, Any]:
@@ -130,6 +131,10 @@ def test_a_redelivered_stats_flush_writes_the_same_aggregates(api: Api) -> None:
     sid = start_session(api, {"avatar": "alex", "duration": 30})["session"]["id"]
     say(api, sid, "Two lines to count.", reply=True)
     ref = firestore_db().collection("sessions").document(sid)
+    # The start's AI notice is written by its own task: counted once it is there.
+    wait_for(
+        lambda: ref.collection("messages").document("ai-notice-0").get().exists, timeout=20, what="notice"
+    )
 
     first = flush(sid)
     fields = ("messageCount", "tokensUsed", "aiResponseTimeAvg", "lastMessageAt")
@@ -138,5 +143,6 @@ def test_a_redelivered_stats_flush_writes_the_same_aggregates(api: Api) -> None:
 
     assert first is not None and second is not None
     assert {k: first[k] for k in fields} == {k: second[k] for k in fields}  # statsUpdatedAt aside
-    assert after_first["messageCount"] == 2
+    # The start's AI notice, the line and its reply (a later notice may follow on the short test clock).
+    assert after_first["messageCount"] >= 3
     assert {k: ref.get().to_dict().get(k) for k in fields} == after_first

@@ -72,7 +72,7 @@ _lock = threading.Lock()
 
 
 def request_flush(room_id: str) -> None:
-    interval = get_settings().stats_flush_interval_seconds
+    interval = get_settings().room_flush_interval_seconds
     bucket = math.floor(time.time() / interval) + 1
     with _lock:
         if _requested.get(room_id, -1) >= bucket:

@@ -28,7 +28,7 @@ def flush(room_id: str, not_before: float | None = None) -> dict[str, Any] | Non
         roll=lambda room, count: rolling_update(
             store=store, room=room, line_count=count, settings=room_settings()
         ),
-        min_gap_s=get_settings().stats_flush_interval_seconds,
+        min_gap_s=get_settings().room_flush_interval_seconds,
     )
     if result is not None and result.get("deferred"):
         request_flush(room_id)  # the next interval's task (deduplicated by its id)
