@@ -1,6 +1,6 @@
 """The referral protocol, the companion-chatbot notices and the yearly report, end to end on the emulators.
 
-Run with the Makefile's `integration` env (SESSIONS_AI_NOTICE_INTERVAL_SECONDS=12: "3 hours" in seconds).
+Run with the Makefile's `integration` env (SESSIONS_AI_NOTICE_INTERVAL_SECONDS=40: "3 hours" in seconds).
 Our own sentences, never benchmark texts.
 """
 
@@ -31,7 +31,7 @@ INTERVAL = float(os.environ.get("SESSIONS_AI_NOTICE_INTERVAL_SECONDS", "10800"))
 def short_clock() -> None:
     if INTERVAL > 60:
         pytest.fail(
-            "the notice tests need a short clock: SESSIONS_AI_NOTICE_INTERVAL_SECONDS=12 (make integration)"
+            "the notice tests need a short clock: SESSIONS_AI_NOTICE_INTERVAL_SECONDS=40 (make integration)"
         )
 
 
