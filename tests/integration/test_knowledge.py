@@ -223,4 +223,6 @@ def test_ops_import_writes_new_and_changed_files_once_and_they_are_searchable(
     second = CliRunner().invoke(app, ["kb", "import", str(tmp_path)])
     assert second.exit_code == 0 and "1 written, 1 unchanged" in second.stdout, second.output
     results = api.get("/kb/search", params={"query": word}).json()["results"]
-    assert results[0]["title"] == "Refunds" and word in results[0]["snippet"]
+    # The knowledge base is the whole app's, and the suite's schema fuzzing adds documents to it too.
+    refunds = [r for r in results if r["title"] == "Refunds"]
+    assert refunds and word in refunds[0]["snippet"], results
