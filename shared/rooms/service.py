@@ -127,6 +127,11 @@ class RoomService(RoomTalk):
         room, changed = self.store.mutate(room_id, run)
         if changed and captured:
             self._after(room, captured[-1])
+        elif room.status == "ended" and not room.summary_final:
+            # The end committed but its final summary is not written: the process that ended the room may
+            # have died before publishing `room.ended`, so a retried end (or any later change) publishes it
+            # again. The summary and memory function is idempotent; at worst it runs twice.
+            self.events.ended(room)
         return room
 
     def _after(self, room: Room, change: RoomChange) -> None:

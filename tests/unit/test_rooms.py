@@ -17,6 +17,7 @@ from shared.models.rooms import (
     InterruptionRecord,
     InterruptRequest,
     PostLineRequest,
+    Room,
     RoomFormat,
 )
 from shared.rooms import lifecycle
@@ -24,6 +25,7 @@ from shared.rooms.activity_log import csv_chunks, ordered, rows_for
 from shared.rooms.config import DEFAULT_FORMAT, FORMATS_FILE, RoomSettings, find_format, load_formats
 from shared.rooms.host import HOLD_LINE, Trigger, addressed, host_request, trigger_for
 from shared.rooms.memory import InMemoryRoomStore
+from shared.rooms.ports import RoomEvents
 from shared.rooms.service import RoomService
 from tests.support.fakes import FakeClock, ScriptedProvider
 
@@ -368,3 +370,30 @@ def test_create_then_join_by_id_and_nobody_creates_while_in_a_live_room() -> Non
     # Matchers walk past the started room; a newcomer opens the next one.
     fresh, role_c = svc.match(uid="late-c", format_id=DEFAULT_FORMAT)
     assert fresh.id != room.id and role_c == "A" and store.floors[DEFAULT_FORMAT] == 1
+
+
+class RecordingRoomEvents(RoomEvents):
+    def __init__(self) -> None:
+        self.ended_rooms: list[str] = []
+
+    def ended(self, room: Room) -> None:
+        self.ended_rooms.append(room.id)
+
+
+def test_a_retried_end_publishes_room_ended_again_until_the_final_summary_is_written() -> None:
+    clock = FakeClock()
+    svc, store, _ = service(clock)
+    events = RecordingRoomEvents()
+    svc.events = events
+    room_id = pair(svc)
+    svc.end(room_id=room_id, reason="ended_by_admin", actor="admin")
+    assert events.ended_rooms == [room_id]
+    # The first end's publish may have been lost with its process: the admin's retry publishes again.
+    svc.end(room_id=room_id, reason="ended_by_admin", actor="admin")
+    assert events.ended_rooms == [room_id, room_id]
+    # The memory function wrote the final summary (as the Firestore adapter's save_final_summary does).
+    store.rooms[room_id] = store.rooms[room_id].model_copy(
+        update={"summary": "They talked.", "summary_final": True}
+    )
+    svc.end(room_id=room_id, reason="ended_by_admin", actor="admin")
+    assert events.ended_rooms == [room_id, room_id]
