@@ -10,6 +10,9 @@ eval "$("$ROOT/.venv/bin/python" infra/local/toolchain.py --out "$ROOT/.local")"
 export PATH="$ROOT/node_modules/.bin:$PATH"
 export FIREBASE_CLI_DISABLE_UPDATE_CHECK=true   # offline: no registry ping on start
 export GCLOUD_PROJECT=$PROJECT
+# A Python worker may take longer than the default 30 s to start while the machine is busy (a test suite's
+# bursts); past it the emulator drops the request ("Failed to load function").
+export FUNCTIONS_DISCOVERY_TIMEOUT=${FUNCTIONS_DISCOVERY_TIMEOUT:-90}
 # Logs of the Java emulators go to .local/, not the repo root.
 mkdir -p "$ROOT/.local/logs"
 
