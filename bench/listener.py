@@ -9,15 +9,14 @@ from just before the write call to the callback that carries that document.
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from bench.arrivals import Arrivals
 from bench.common import (
     LINES,
-    BenchError,
     FlushTasks,
     bare_client,
     conversation,
@@ -34,36 +33,6 @@ from shared.models.messages import PostMessageRequest
 N = 100
 WARMUP = 10
 GOAL = 1.10
-TIMEOUT_S = 10.0
-
-
-class _Arrivals:
-    """Records when each document id first arrives in a listener callback."""
-
-    def __init__(self) -> None:
-        self.seen: dict[str, float] = {}
-        self.snapshots = 0
-        self._cond = threading.Condition()
-
-    def callback(self, docs: Any, changes: Any, read_time: Any) -> None:
-        now = time.perf_counter()
-        with self._cond:
-            self.snapshots += 1
-            for change in changes:
-                if change.type.name == "ADDED":
-                    self.seen.setdefault(change.document.id, now)
-            self._cond.notify_all()
-
-    def wait_first_snapshot(self) -> None:
-        with self._cond:
-            if not self._cond.wait_for(lambda: self.snapshots > 0, timeout=TIMEOUT_S):
-                raise BenchError("listener gave no initial snapshot")
-
-    def wait_for(self, doc_id: str) -> float:
-        with self._cond:
-            if not self._cond.wait_for(lambda: doc_id in self.seen, timeout=TIMEOUT_S):
-                raise BenchError(f"listener never saw {doc_id} within {TIMEOUT_S:g} s")
-            return self.seen[doc_id]
 
 
 def run() -> dict[str, Any]:
@@ -73,12 +42,12 @@ def run() -> dict[str, Any]:
     observer = bare_client()
     writer = bare_client()
 
-    ours_seen, base_seen = _Arrivals(), _Arrivals()
+    ours_seen, base_seen = Arrivals(), Arrivals()
     ours_path = observer.collection("sessions").document(session.id).collection("messages")
     base_root = f"benchListener/{uuid.uuid4().hex}/messages"
     watches = [
-        ours_path.on_snapshot(ours_seen.callback),
-        observer.collection(base_root).on_snapshot(base_seen.callback),
+        ours_path.on_snapshot(ours_seen.on_collection),
+        observer.collection(base_root).on_snapshot(base_seen.on_collection),
     ]
     base_collection = writer.collection(base_root)
     try:

@@ -14,13 +14,13 @@ run:
 from __future__ import annotations
 
 import math
-import threading
 import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
+from bench.arrivals import Arrivals
 from bench.common import BenchError, bare_client, ratio, save, summary_ms, table
 from bench.stream import WORDS, _max_sliding
 from shared.models.rooms import PostLineRequest
@@ -32,39 +32,6 @@ EXPECTED = RATE_PER_S * SECONDS
 FORMAT = "roundtable"
 GOAL_WRITES = 1.0
 GOAL_RATIO = 1.10
-TIMEOUT_S = 10.0
-
-
-class _Watch:
-    """First arrival time per document id, modifications, and (for one document) snapshot times."""
-
-    def __init__(self) -> None:
-        self.seen: dict[str, float] = {}
-        self.modified: Counter[str] = Counter()
-        self.updates: list[float] = []
-        self.snapshots = 0
-        self._cond = threading.Condition()
-
-    def on_collection(self, docs: Any, changes: Any, read_time: Any) -> None:
-        now = time.perf_counter()
-        with self._cond:
-            self.snapshots += 1
-            for change in changes:
-                if change.type.name == "ADDED":
-                    self.seen.setdefault(change.document.id, now)
-                elif change.type.name == "MODIFIED":
-                    self.modified[change.document.id] += 1
-            self._cond.notify_all()
-
-    def on_document(self, docs: Any, changes: Any, read_time: Any) -> None:
-        with self._cond:
-            self.snapshots += 1
-            self.updates.extend(doc.update_time.timestamp() for doc in docs)
-            self._cond.notify_all()
-
-    def wait(self, predicate: Any, timeout: float = TIMEOUT_S) -> bool:
-        with self._cond:
-            return bool(self._cond.wait_for(lambda: predicate(self), timeout=timeout))
 
 
 def _service() -> Any:
@@ -99,7 +66,7 @@ def run() -> dict[str, Any]:
             "(a stale waiting roundtable room? end it with `sessions-ops room end`)"
         )
     observer, writer = bare_client(), bare_client()
-    ours, base, room_watch = _Watch(), _Watch(), _Watch()
+    ours, base, room_watch = Arrivals(), Arrivals(), Arrivals()
     room_ref = observer.collection("rooms").document(room.id)
     base_root = observer.collection(f"benchRooms/{uuid.uuid4().hex}/lines")
     watches = [
@@ -127,7 +94,7 @@ def run() -> dict[str, Any]:
                 uid=uid, room_id=room.id, request=PostLineRequest(content=text, client_line_id=f"bench-{i}")
             )
             post_s.append(time.perf_counter() - t0)
-            ours_ms.append((_arrival(ours, result.line.id) - t0) * 1000)
+            ours_ms.append((ours.wait_for(result.line.id) - t0) * 1000)
             if i % 2 == 0:  # the baseline at half the rate, interleaved, same document shape
                 doc_id = uuid.uuid4().hex[:24]  # random like ours (ascending ids deliver faster)
                 t1 = time.perf_counter()
@@ -137,7 +104,7 @@ def run() -> dict[str, Any]:
                         "createdAt": datetime.now(UTC),
                     }
                 )
-                base_ms.append((_arrival(base, doc_id) - t1) * 1000)
+                base_ms.append((base.wait_for(doc_id) - t1) * 1000)
         stream_s = time.perf_counter() - start
         _pool().shutdown(wait=True)  # every flush request has reached the Tasks emulator
         room_watch.wait(lambda w: False, timeout=4.0)  # the last flush lands at the end of its second
@@ -190,12 +157,6 @@ def run() -> dict[str, Any]:
     _print(result)
     save("rooms", result)
     return result
-
-
-def _arrival(watch: _Watch, doc_id: str) -> float:
-    if not watch.wait(lambda w: doc_id in w.seen):
-        raise BenchError(f"listener never saw {doc_id} within {TIMEOUT_S:g} s")
-    return watch.seen[doc_id]
 
 
 def _print(result: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from backend.store.documents import SESSIONS, from_document, to_document
+from backend.store.vectors import EMBEDDING_FIELD, nearest_documents
 from shared.clock import utcnow
 from shared.memory.embedding import Embedder
 from shared.memory.summarize import SessionMemoryDraft
@@ -24,8 +25,6 @@ from shared.models.sessions import Session
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
-
-EMBEDDING_FIELD = "embedding"
 
 
 def content_hash(messages: Sequence[Message], *models: str) -> str:
@@ -65,6 +64,46 @@ def session_fields(draft: SessionMemoryDraft, *, model: str) -> dict[str, Any]:
     }
 
 
+def memory_document(
+    *,
+    user_id: str,
+    session_id: str,
+    avatar: str,
+    draft: SessionMemoryDraft,
+    model: str,
+    vector: list[float] | None,
+    embedding_model: str | None,
+    digest: str,
+    message_count: int,
+    ended_at: datetime | None,
+    shared_summary: str | None = None,
+) -> dict[str, Any]:
+    """`memories/{id}` as stored, for a session's memory and for a room participant's (same shape, so recall,
+    export and erasure by `userId` cover both); the vector only with the model that made it."""
+    from google.cloud.firestore_v1.vector import Vector
+
+    memory = MemoryDocument(
+        user_id=user_id,
+        session_id=session_id,
+        avatar=avatar,
+        summary=draft.summary,
+        key_topics=draft.key_topics,
+        detected_emotions=draft.detected_emotions,
+        next_steps=draft.next_steps,
+        model=model,
+        embedding_model=embedding_model if vector is not None else None,
+        content_hash=digest,
+        message_count=message_count,
+        session_ended_at=ended_at,
+        created_at=utcnow(),
+        shared_summary=shared_summary,
+    )
+    document = to_document(memory)
+    if vector is not None:
+        document[EMBEDDING_FIELD] = Vector(vector)
+    return document
+
+
 def save(
     db: Client,
     *,
@@ -77,29 +116,21 @@ def save(
     message_count: int,
 ) -> None:
     """The memory document and the session's copy in one atomic batch (nothing if the session is gone)."""
-    from google.cloud.firestore_v1.vector import Vector
-
     batch = db.batch()
     session_ref = db.collection(SESSIONS).document(session.id)
     if draft.summary:
-        memory = MemoryDocument(
+        document = memory_document(
             user_id=session.user_id,
             session_id=session.id,
             avatar=session.avatar,
-            summary=draft.summary,
-            key_topics=draft.key_topics,
-            detected_emotions=draft.detected_emotions,
-            next_steps=draft.next_steps,
+            draft=draft,
             model=model,
-            embedding_model=embedding_model if vector is not None else None,
-            content_hash=digest,
+            vector=vector,
+            embedding_model=embedding_model,
+            digest=digest,
             message_count=message_count,
-            session_ended_at=session.ended_at,
-            created_at=utcnow(),
+            ended_at=session.ended_at,
         )
-        document = to_document(memory)
-        if vector is not None:
-            document[EMBEDDING_FIELD] = Vector(vector)
         batch.set(db.collection(MEMORIES).document(session.id), document)
     batch.update(session_ref, session_fields(draft, model=model))  # fails the batch if the session is gone
     batch.commit()
@@ -117,32 +148,20 @@ def nearest(
 ) -> list[MemoryHit]:
     """The user's memories closest to `vector` (cosine), best first; only vectors of the same model."""
     from google.cloud.firestore import FieldFilter
-    from google.cloud.firestore_v1.base_vector_query import DistanceMeasure
-    from google.cloud.firestore_v1.vector import Vector
 
     query: Any = (
         db.collection(MEMORIES)
         .where(filter=FieldFilter("userId", "==", user_id))
         .where(filter=FieldFilter("embeddingModel", "==", embedder.model))
-        .find_nearest(
-            vector_field=EMBEDDING_FIELD,
-            query_vector=Vector(vector),
-            distance_measure=DistanceMeasure.COSINE,
-            limit=limit,
-            distance_result_field="distance",
-        )
     )
     hits = []
-    for snapshot in query.get():
-        data = snapshot.to_dict() or {}
-        distance = float(data.pop("distance", 1.0))
-        data.pop(EMBEDDING_FIELD, None)
+    for data, similarity in nearest_documents(query, vector=vector, limit=limit):
         memory = from_document(MemoryDocument, data)
         hits.append(
             MemoryHit(
                 session_id=memory.session_id,
                 summary=memory.summary,
-                score=round(min(1.0, max(0.0, 1.0 - distance)), 4),
+                score=round(similarity, 4),
                 key_topics=memory.key_topics,
                 detected_emotions=memory.detected_emotions,
                 next_steps=memory.next_steps,

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from backend.store.documents import from_document, to_document
+from backend.store.vectors import EMBEDDING_FIELD, nearest_documents
 from shared.memory.retrieval.items import MAX_ITEMS_PER_SESSION, MEMORY_ITEMS, MemoryItem
 from shared.memory.retrieval.port import (
     ARRAY_CONTAINS_ANY_MAX,
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 
 MEMORY_TERM_STATS = "memoryTermStats"
 MEMORY_ITEM_SETS = "memoryItemSets"
-EMBEDDING_FIELD = "embedding"
 _ITEM_FIELDS = [f.alias or name for name, f in MemoryItem.model_fields.items()]
 
 
@@ -210,8 +210,6 @@ class FirestoreItemStore(ItemStore):
         self, user_id: str, vector: list[float], model: str, limit: int, month: str | None
     ) -> list[ScoredItem]:
         from google.cloud.firestore import FieldFilter
-        from google.cloud.firestore_v1.base_vector_query import DistanceMeasure
-        from google.cloud.firestore_v1.vector import Vector
 
         query: Any = (
             self.db.collection(self.collections.items)
@@ -220,20 +218,10 @@ class FirestoreItemStore(ItemStore):
         )
         if month is not None:
             query = query.where(filter=FieldFilter("month", "==", month))
-        query = query.find_nearest(
-            vector_field=EMBEDDING_FIELD,
-            query_vector=Vector(vector),
-            distance_measure=DistanceMeasure.COSINE,
-            limit=limit,
-            distance_result_field="distance",
-        )
-        hits = []
-        for snapshot in query.get():
-            data = snapshot.to_dict() or {}
-            distance = float(data.pop("distance", 1.0))
-            data.pop(EMBEDDING_FIELD, None)
-            hits.append(ScoredItem(from_document(MemoryItem, data), 1.0 - distance))
-        return hits
+        return [
+            ScoredItem(from_document(MemoryItem, data), similarity)
+            for data, similarity in nearest_documents(query, vector=vector, limit=limit)
+        ]
 
 
 def _comparable(when: datetime | None, like: datetime) -> datetime | None:

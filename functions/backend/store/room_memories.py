@@ -7,10 +7,8 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from backend.store import memories
-from backend.store.documents import to_document
-from shared.clock import utcnow
 from shared.memory.summarize import SessionMemoryDraft
-from shared.models.memory import MEMORIES, MemoryDocument
+from shared.models.memory import MEMORIES
 from shared.models.rooms import Room
 
 if TYPE_CHECKING:
@@ -39,27 +37,19 @@ def save(
     digest: str,
     line_count: int,
 ) -> None:
-    from google.cloud.firestore_v1.vector import Vector
-
-    memory = MemoryDocument(
+    document = memories.memory_document(
         user_id=uid,
         session_id=room.id,
         avatar=room.host.agent_id,
-        summary=draft.summary,
-        key_topics=draft.key_topics,
-        detected_emotions=draft.detected_emotions,
-        next_steps=draft.next_steps,
+        draft=draft,
         model=model,
-        embedding_model=embedding_model if vector is not None else None,
-        content_hash=digest,
+        vector=vector,
+        embedding_model=embedding_model,
+        digest=digest,
         message_count=line_count,
-        session_ended_at=room.ended_at,
-        created_at=utcnow(),
+        ended_at=room.ended_at,
         shared_summary=shared_summary,
     )
-    document = to_document(memory)
-    if vector is not None:
-        document[memories.EMBEDDING_FIELD] = Vector(vector)
     db.collection(MEMORIES).document(memory_id(room.id, uid)).set(document)
 
 
