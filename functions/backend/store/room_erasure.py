@@ -11,11 +11,13 @@ stopped half-way is finished by the next one; a second erase finds nothing and c
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from backend.store.documents import from_document, to_document
 from backend.store.room_memories import memory_id
 from backend.store.rooms import LINES, MEMBERS, PRIVATE, ROOM_EVENTS, ROOMS, SEATS
+from shared.clock import utcnow
 from shared.errors import Conflict
 from shared.models.memory import MEMORIES
 from shared.models.rooms import Room
@@ -29,6 +31,10 @@ PRESENCE = "presence"
 PAGE = 400  # documents per query and writes per commit (Firestore allows 500 per commit)
 ROOMS_PER_PAGE = 20
 LIVE_ROOM_STATUSES = ("waiting", "active")
+# After a room ends, its memory writer (backend/triggers/room_memory.py) reads the room and its lines
+# once; an erase racing it could see a memory written for the user after it deleted the memories.
+# While an ended room's final summary is not written (and for at most this long) the erase waits.
+MEMORY_WRITER_WINDOW = timedelta(minutes=10)
 
 
 class Deleter(Protocol):
@@ -65,6 +71,22 @@ def refuse_while_seated(db: Client, uid: str) -> None:
             "Leave your room first: data cannot be erased while you sit in a room.",
             details={"liveRoomIds": live},
         )
+    pending = (
+        db.collection(ROOMS)
+        .where(filter=FieldFilter("participantIds", "array_contains", uid))
+        .where(filter=FieldFilter("summaryFinal", "==", False))
+        .limit(50)
+    )
+    writing = [
+        room.id
+        for room in (_room(doc) for doc in pending.get())
+        if erasure.memories_pending(room, now=utcnow(), window=MEMORY_WRITER_WINDOW)
+    ]
+    if writing:
+        raise Conflict(
+            "Your room just ended and its memories are being written: try again in a minute.",
+            details={"endingRoomIds": writing},
+        )
 
 
 def erase_rooms(db: Client, uid: str, deleter: Deleter, counts: ErasedCounts) -> None:
@@ -77,7 +99,13 @@ def erase_rooms(db: Client, uid: str, deleter: Deleter, counts: ErasedCounts) ->
         for snapshot in rooms:
             _erase_room(db, _room(snapshot), uid, deleter, counts)
     member = db.collection(MEMBERS).document(uid)
-    if member.get().exists:
+    membership = member.get()
+    if membership.exists:
+        # A room written before `participantIds` existed is not found by the query until it is written
+        # again; the membership names the last one the user sat in.
+        last = db.collection(ROOMS).document(str((membership.to_dict() or {}).get("roomId") or "-")).get()
+        if last.exists and uid in _room(last).participant_ids:
+            _erase_room(db, _room(last), uid, deleter, counts)
         deleter.delete(member, "roomMembers")
     deleter.flush()
 
