@@ -95,9 +95,13 @@ def erase_rooms(db: Client, uid: str, deleter: Deleter, counts: ErasedCounts) ->
 
     query = db.collection(ROOMS).where(filter=FieldFilter("participantIds", "array_contains", uid))
     # Each erased room leaves the query, so each round asks again from the start until none is left.
+    done: set[str] = set()
     while rooms := list(query.limit(ROOMS_PER_PAGE).get()):
+        if all(snapshot.id in done for snapshot in rooms):
+            raise RuntimeError("rooms still name the user after their erase")  # never loop for ever
         for snapshot in rooms:
             _erase_room(db, _room(snapshot), uid, deleter, counts)
+            done.add(snapshot.id)
     member = db.collection(MEMBERS).document(uid)
     membership = member.get()
     if membership.exists:

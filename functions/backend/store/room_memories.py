@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from backend.store import memories
 from backend.store.documents import to_document
+from backend.store.rooms import unless_erased
 from shared.clock import utcnow
 from shared.memory.summarize import SessionMemoryDraft
 from shared.models.memory import MEMORIES, MemoryDocument
@@ -38,7 +39,11 @@ def save(
     embedding_model: str | None,
     digest: str,
     line_count: int,
-) -> None:
+    seated: list[str] | None = None,
+) -> bool:
+    """Write `uid`'s memory of the room. With `seated` (the room's `participantIds` when its lines were
+    read), only while the room still lists exactly those people (see `unless_erased`). False when not
+    written."""
     from google.cloud.firestore_v1.vector import Vector
 
     memory = MemoryDocument(
@@ -60,7 +65,11 @@ def save(
     document = to_document(memory)
     if vector is not None:
         document[memories.EMBEDDING_FIELD] = Vector(vector)
-    db.collection(MEMORIES).document(memory_id(room.id, uid)).set(document)
+    ref = db.collection(MEMORIES).document(memory_id(room.id, uid))
+    if seated is None:
+        ref.set(document)
+        return True
+    return unless_erased(db, room.id, seated, lambda transaction: transaction.set(ref, document))
 
 
 def delete(db: Client, room_id: str, uid: str) -> None:
