@@ -9,8 +9,6 @@ backend/store/room_erasure.py; the policy is in docs/data-model.md, "Rooms").
   (the same role, the same number of seats) and the erased person's rooms cannot be linked together.
 - The room's shared summary (rolling or final) is cleared: it is made of every guest's lines, the
   erased user's among them, and there is no summariser here to write it again without them.
-- Nor is a user erased while a room of theirs that just ended (within `window`) has no final summary
-  yet: its memory writer may still write the user a memory after the erase deleted the memories.
 - The erased participant's memory consent is withdrawn, so an end still to come writes no memory for
   the token.
 """
@@ -18,7 +16,6 @@ backend/store/room_erasure.py; the policy is in docs/data-model.md, "Rooms").
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
 
 from shared.models.rooms import Participant, Room
 
@@ -34,17 +31,6 @@ def sits_in(room: Room, uid: str) -> bool:
     """Still seated in a live room: a member (present or dropped within the grace) of a room that has
     not ended. A leaver, or a member of an ended room, no longer sits in it."""
     return room.status != "ended" and uid in room.member_ids
-
-
-def memories_pending(room: Room, *, now: datetime, window: timedelta) -> bool:
-    """The room ended less than `window` ago and its memory writer has not finished (no final summary).
-    Past the window the writer is presumed failed, so an erase is never blocked for good."""
-    return (
-        room.status == "ended"
-        and not room.summary_final
-        and room.ended_at is not None
-        and now - room.ended_at < window
-    )
 
 
 def role_in(room: Room, uid: str) -> str | None:

@@ -123,16 +123,3 @@ def test_dropped_participant_of_a_waiting_room_is_not_seated_once_gone() -> None
         room, uid="ua", now=clock.wall() + timedelta(seconds=1), grace_seconds=30, final=False
     )
     assert left.room.status == "ended" and not erasure.sits_in(left.room, "ua")
-
-
-def test_an_erase_waits_for_a_just_ended_rooms_memory_writer_but_never_for_good() -> None:
-    clock = FakeClock()
-    window = timedelta(minutes=10)
-    room = active_pair(clock)
-    assert not erasure.memories_pending(room, now=clock.wall(), window=window)  # not ended: sits_in decides
-    ended = lifecycle.end(room, reason="completed", now=clock.wall(), actor="ua")
-    assert ended is not None
-    assert erasure.memories_pending(ended.room, now=clock.wall() + timedelta(minutes=1), window=window)
-    final = ended.room.model_copy(update={"summary_final": True})
-    assert not erasure.memories_pending(final, now=clock.wall() + timedelta(minutes=1), window=window)
-    assert not erasure.memories_pending(ended.room, now=clock.wall() + timedelta(minutes=11), window=window)

@@ -11,13 +11,11 @@ stopped half-way is finished by the next one; a second erase finds nothing and c
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from backend.store.documents import from_document, to_document
 from backend.store.room_memories import memory_id
 from backend.store.rooms import LINES, MEMBERS, PRIVATE, ROOM_EVENTS, ROOMS, SEATS
-from shared.clock import utcnow
 from shared.errors import Conflict
 from shared.models.memory import MEMORIES
 from shared.models.rooms import Room
@@ -31,10 +29,6 @@ PRESENCE = "presence"
 PAGE = 400  # documents per query and writes per commit (Firestore allows 500 per commit)
 ROOMS_PER_PAGE = 20
 LIVE_ROOM_STATUSES = ("waiting", "active")
-# After a room ends, its memory writer (backend/triggers/room_memory.py) reads the room and its lines
-# once; an erase racing it could see a memory written for the user after it deleted the memories.
-# While an ended room's final summary is not written (and for at most this long) the erase waits.
-MEMORY_WRITER_WINDOW = timedelta(minutes=10)
 
 
 class Deleter(Protocol):
@@ -70,22 +64,6 @@ def refuse_while_seated(db: Client, uid: str) -> None:
         raise Conflict(
             "Leave your room first: data cannot be erased while you sit in a room.",
             details={"liveRoomIds": live},
-        )
-    pending = (
-        db.collection(ROOMS)
-        .where(filter=FieldFilter("participantIds", "array_contains", uid))
-        .where(filter=FieldFilter("summaryFinal", "==", False))
-        .limit(50)
-    )
-    writing = [
-        room.id
-        for room in (_room(doc) for doc in pending.get())
-        if erasure.memories_pending(room, now=utcnow(), window=MEMORY_WRITER_WINDOW)
-    ]
-    if writing:
-        raise Conflict(
-            "Your room just ended and its memories are being written: try again in a minute.",
-            details={"endingRoomIds": writing},
         )
 
 
