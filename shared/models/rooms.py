@@ -104,7 +104,10 @@ class RoomPaths(ApiModel):
 
 class Room(ApiModel):
     """`rooms/{roomId}`. `memberIds` (present and dropped-in-grace participants) is what the security
-    rules check; a participant who left is no longer in it and reads nothing more."""
+    rules check; a participant who left is no longer in it and reads nothing more. `participantIds`
+    (everyone who ever took a seat, leavers included, in order of arrival) is what the user data
+    erase and export query (`array_contains`): leavers are dropped from `memberIds` and, in a waiting
+    room, from `participants` too."""
 
     id: str
     format: str
@@ -112,6 +115,7 @@ class Room(ApiModel):
     seats: int = Field(ge=2, le=MAX_SEATS)
     participants: list[Participant]
     member_ids: list[str]
+    participant_ids: list[str] = Field(default_factory=list)
     host: RoomHost
     phase: str | None = None
     phase_index: int = Field(default=-1, ge=-1, le=20)
@@ -134,6 +138,15 @@ class Room(ApiModel):
     summary_through: int = Field(default=0, ge=0, description="lines (oldest first) folded into the summary")
     summary_final: bool = False
     paths: RoomPaths
+
+    @model_validator(mode="after")
+    def _everyone_seated_is_listed(self) -> Room:
+        """A room stored before `participantIds` existed gets it on its next read (validators do not run
+        on `model_copy`: the lifecycle keeps it itself, see shared/rooms/lifecycle.py)."""
+        missing = [p.uid for p in self.participants if p.uid not in self.participant_ids]
+        if missing:
+            self.participant_ids = [*self.participant_ids, *missing]
+        return self
 
     def participant(self, uid: str) -> Participant | None:
         return next((p for p in self.participants if p.uid == uid), None)

@@ -16,6 +16,7 @@ from shared.models.base import ApiModel
 from shared.models.credits import LedgerEntry
 from shared.models.ids import is_reserved_name
 from shared.models.messages import Message, MessageStatus, MessageType
+from shared.models.rooms import RoomLine, RoomPrivate, RoomStatus
 from shared.models.safety import TrustedContact
 from shared.models.sessions import Session, SessionEvent, scalar_map_schema
 from shared.models.users import Credits
@@ -179,6 +180,28 @@ class ErasedCounts(ApiModel):
     contact_invites: int = Field(
         default=0, description="Trusted-contact invitations the user sent or received."
     )
+    room_lines: int = Field(default=0, description="The user's own lines in the rooms the user sat in.")
+    room_private: int = Field(default=0, description="The user's private (safety) documents of those rooms.")
+    room_presence: int = Field(default=0, description="The user's presence documents of those rooms.")
+    room_memberships: int = Field(default=0, description="The user's matchmaking record (`roomMembers`).")
+    rooms_anonymised: int = Field(
+        default=0,
+        description=(
+            "Rooms kept for the other participants with the user replaced by a random token "
+            "(rewritten, not deleted; not in the total)."
+        ),
+    )
+    room_events_anonymised: int = Field(
+        default=0,
+        description="Room events the user was the actor of, now naming the token (not in the total).",
+    )
+    room_shared_summaries_cleared: int = Field(
+        default=0,
+        description=(
+            "Other participants' memories of those rooms whose shared summary (which held the user's "
+            "lines) was removed (not in the total)."
+        ),
+    )
     other: dict[str, int] = Field(
         default_factory=dict, description="Documents of any other subcollection, by collection id."
     )
@@ -211,6 +234,11 @@ _COUNTED = {
     "safetyAssessments": "safety_assessments",
     "trustedContactNotifications": "contact_notifications",
     "contactInvites": "contact_invites",
+    # Kinds the erase names itself (not collection ids: a room's `private` is not `users/{uid}/private`).
+    "roomLines": "room_lines",
+    "roomPrivate": "room_private",
+    "roomPresence": "room_presence",
+    "roomMembers": "room_memberships",
 }
 
 
@@ -249,6 +277,23 @@ class ExportedSession(ApiModel):
     events: list[SessionEvent]
 
 
+class ExportedRoom(ApiModel):
+    """A room the user sat in, as far as it is the user's: the user's role, seat times and own lines
+    (not the other participants' ids or lines, nor the host's replies)."""
+
+    room_id: str
+    format: str
+    status: RoomStatus
+    role: str | None = Field(description="null: the user left the room before it started (no lines).")
+    joined_at: datetime | None = None
+    left_at: datetime | None = None
+    created_at: datetime
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    lines: list[RoomLine] = Field(description="The user's own lines, oldest first.")
+    private: RoomPrivate | None = Field(default=None, description="The user's safety state in the room.")
+
+
 class ExportLimits(ApiModel):
     sessions: int
     messages: int
@@ -256,6 +301,8 @@ class ExportLimits(ApiModel):
     notifications: int
     ledger: int
     memories: int
+    rooms: int
+    room_lines: int
 
 
 class UserExport(ApiModel):
@@ -266,6 +313,9 @@ class UserExport(ApiModel):
     memories: list[dict[str, Any]] = Field(description="memories/{sessionId} documents without `embedding`.")
     notifications: list[dict[str, Any]]
     ledger: list[LedgerEntry] = Field(description="Newest first.")
+    rooms: list[ExportedRoom] = Field(
+        default_factory=list, description="Rooms the user sat in, newest first."
+    )
     truncated: bool = Field(description="True when a limit cut something off.")
     limits: ExportLimits
 

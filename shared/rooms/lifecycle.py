@@ -7,6 +7,8 @@ the change's events in the same commit, so concurrent requests serialise on the 
 Invariants:
 - `memberIds` lists exactly the participants that are present or dropped within their grace; the
   security rules read it, so a participant who left reads nothing more.
+- `participantIds` lists everyone who ever took a seat (never shrinks): the user data erase and export
+  find a user's rooms by it.
 - A seat's role is fixed for the room's life; roles are never reused in an active room.
 - Phases only move forward, one at a time, and only from the phase the caller saw (`advance` with a
   stale `from_index` is a no-op): a timer, the host and an admin can all race without skipping one.
@@ -61,6 +63,10 @@ def _members(participants: list[Participant]) -> list[str]:
     return [p.uid for p in participants if p.state != "left"]
 
 
+def _ever_seated(room: Room, uid: str) -> list[str]:
+    return room.participant_ids if uid in room.participant_ids else [*room.participant_ids, uid]
+
+
 def create_room(
     *, room_id: str, room_format: RoomFormat, uid: str, now: datetime, seat: int = 0, remember: bool = False
 ) -> RoomChange:
@@ -73,6 +79,7 @@ def create_room(
         seats=room_format.seats,
         participants=[first],
         member_ids=[uid],
+        participant_ids=[uid],
         host=RoomHost(
             agent_id=room_format.host.agent_id,
             name=room_format.host.name,
@@ -132,6 +139,7 @@ def take_seat(
         update={
             "participants": participants,
             "member_ids": _members(participants),
+            "participant_ids": _ever_seated(room, uid),
             "updated_at": now,
             "last_activity_at": now,
         }

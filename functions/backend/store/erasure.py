@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from backend.store import cache
 from backend.store.contacts import CONTACT_INVITES
 from backend.store.documents import SESSIONS, USERS, from_document
+from backend.store.room_erasure import erase_rooms, refuse_while_seated
 from backend.store.safety import ASSESSMENTS, CONTACT_OUTBOX, CRISIS_ALERTS, NOTIFICATIONS
 from backend.store.users import ERASED_ACCOUNTS, erased_account_key
 from shared.clock import utcnow
@@ -47,9 +48,11 @@ class _Deleter:
         self._batch: WriteBatch = db.batch()
         self._pending = 0
 
-    def delete(self, ref: DocumentReference) -> None:
+    def delete(self, ref: DocumentReference, kind: str | None = None) -> None:
+        """`kind` counts the delete under another name than its collection id (a room's `private`
+        documents are not the user's `private/state`)."""
         self._batch.delete(ref)
-        self.counts.add(ref.parent.id, 1)
+        self.counts.add(kind or ref.parent.id, 1)
         self._pending += 1
         if self._pending >= BATCH:
             self.flush()
@@ -110,14 +113,18 @@ def erase_user(db: Client, uid: str) -> tuple[ErasedCounts, int, int]:
     """Delete everything of `uid`; returns (deleted counts, anonymised alerts, anonymised contact alerts).
 
     Order: sessions (with messages, events, any other subcollection, their safety assessments and
-    memories), then memories left by userId, then the crisis alerts are anonymised, queued
+    memories), then the rooms the user sat in (backend/store/room_erasure.py: the user's lines and
+    room documents go, the uid in the rooms becomes a token), then memories left by userId (room
+    memories among them), then the crisis alerts (room alerts among them) are anonymised, queued
     trusted-contact notifications deleted and sent ones stripped of the sender, and `users/{uid}`
     with all of its subcollections last. The Firebase Auth account stays (the caller is using it).
     """
     refuse_while_live(db, uid)
+    refuse_while_seated(db, uid)
     counts = ErasedCounts()
     deleter = _Deleter(db, counts)
     _erase_sessions(db, uid, deleter)
+    erase_rooms(db, uid, deleter, counts)
     _erase_by_user_id(db, db.collection(MEMORIES), "userId", uid, deleter)
     for index in ("memoryItems", "memoryTermStats", "memoryItemSets"):  # backend/store/memory_items.py
         _erase_by_user_id(db, db.collection(index), "userId", uid, deleter)

@@ -7,6 +7,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from backend.store import memories
+from backend.store.rooms import unless_erased
 from shared.memory.summarize import SessionMemoryDraft
 from shared.models.memory import MEMORIES
 from shared.models.rooms import Room
@@ -36,7 +37,11 @@ def save(
     embedding_model: str | None,
     digest: str,
     line_count: int,
-) -> None:
+    seated: list[str] | None = None,
+) -> bool:
+    """Write `uid`'s memory of the room. With `seated` (the room's `participantIds` when its lines were
+    read), only while the room still lists exactly those people (see `unless_erased`). False when not
+    written."""
     document = memories.memory_document(
         user_id=uid,
         session_id=room.id,
@@ -50,7 +55,11 @@ def save(
         ended_at=room.ended_at,
         shared_summary=shared_summary,
     )
-    db.collection(MEMORIES).document(memory_id(room.id, uid)).set(document)
+    ref = db.collection(MEMORIES).document(memory_id(room.id, uid))
+    if seated is None:
+        ref.set(document)
+        return True
+    return unless_erased(db, room.id, seated, lambda transaction: transaction.set(ref, document))
 
 
 def delete(db: Client, room_id: str, uid: str) -> None:

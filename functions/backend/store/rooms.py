@@ -281,9 +281,18 @@ class FirestoreRoomStore(RoomStore):
             return stats
         return None
 
-    def save_final_summary(self, room_id: str, summary: str | None, through: int) -> None:
-        """The whole show's summary replaces the rolling one (no later flush rolls it again)."""
-        self.room_ref(room_id).update({"summary": summary, "summaryThrough": through, "summaryFinal": True})
+    def save_final_summary(
+        self, room_id: str, summary: str | None, through: int, seated: list[str] | None = None
+    ) -> bool:
+        """The whole show's summary replaces the rolling one (no later flush rolls it again). With
+        `seated` (the `participantIds` the summary's lines were read with), only while the room still
+        lists exactly those: a participant erased meanwhile (backend/store/room_erasure.py) took their
+        lines away, and this summary may hold them. False when not written."""
+        fields = {"summary": summary, "summaryThrough": through, "summaryFinal": True}
+        if seated is None:
+            self.room_ref(room_id).update(fields)
+            return True
+        return unless_erased(self.db, room_id, seated, lambda tx: tx.update(self.room_ref(room_id), fields))
 
     # -- admin reads ---------------------------------------------------------------------------
 
@@ -354,6 +363,28 @@ class FirestoreRoomStore(RoomStore):
             .get()
         )
         return [_room(d) for d in docs]
+
+
+def unless_erased(db: Client, room_id: str, seated: list[str], write: Callable[[Transaction], Any]) -> bool:
+    """Run `write` in a transaction that reads the room and goes ahead only if its `participantIds`
+    still equal `seated`. The user data erase replaces an erased participant's uid there in a
+    transaction of its own after deleting their lines, so a memory or summary computed from lines read
+    before the erase is never written after it (it would bring the erased person's words back)."""
+    from google.cloud import firestore
+
+    room_ref = db.collection(ROOMS).document(room_id)
+
+    @firestore.transactional
+    def run(transaction: Transaction) -> bool:
+        snapshot = room_ref.get(transaction=transaction, field_paths=["participantIds"])
+        current = (snapshot.to_dict() or {}).get("participantIds") if snapshot.exists else None
+        if current is not None and list(current) != list(seated):
+            return False
+        write(transaction)
+        return True
+
+    written: bool = with_backoff(lambda: run(db.transaction(max_attempts=1)))
+    return written
 
 
 def with_backoff(attempt: Callable[[], T]) -> T:

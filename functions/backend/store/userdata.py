@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from backend.store.documents import EVENTS, SESSIONS, USERS, from_document, to_document
 from backend.store.preferences import memory_enabled
+from backend.store.room_export import export_rooms
 from backend.store.writes import LEDGER
 from shared.clock import utcnow
 from shared.models.credits import LedgerEntry
@@ -49,7 +50,7 @@ HISTORY_MESSAGES = 100
 
 @dataclass(frozen=True)
 class ExportBounds:
-    """GET /user/export reads at most this much (about 11,000 documents, a few MB of JSON at most)."""
+    """GET /user/export reads at most this much (about 16,000 documents, a few MB of JSON at most)."""
 
     sessions: int = 200
     messages: int = 5000
@@ -57,6 +58,8 @@ class ExportBounds:
     notifications: int = 500
     ledger: int = 1000
     memories: int = 200
+    rooms: int = 100
+    room_lines: int = 5000
 
 
 def _count(query: Any) -> int:
@@ -270,6 +273,8 @@ def export_user(db: Client, uid: str, bounds: ExportBounds | None = None) -> Use
     truncated = truncated or more
     ledger_docs, more = _limited(user_ref.collection(LEDGER).order_by("at", direction=newest), bounds.ledger)
     truncated = truncated or more
+    rooms, more = export_rooms(db, uid, rooms=bounds.rooms, lines=bounds.room_lines)
+    truncated = truncated or more
     return UserExport(
         user_id=uid,
         user=user,
@@ -278,6 +283,7 @@ def export_user(db: Client, uid: str, bounds: ExportBounds | None = None) -> Use
         memories=memories,
         notifications=[{"id": n.id, **_plain(n.to_dict() or {})} for n in note_docs],
         ledger=[from_document(LedgerEntry, e.to_dict()) for e in ledger_docs],
+        rooms=rooms,
         truncated=truncated,
         limits=ExportLimits(**vars(bounds)),
     )

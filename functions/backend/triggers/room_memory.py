@@ -32,9 +32,11 @@ def _shared(messages: Sequence[Message], summarizer: Summarizer, room_id: str) -
     return text[: summaries.MAX_SUMMARY_CHARS] or None
 
 
-def write_room_memories(room_id: str) -> dict[str, str] | None:
+def write_room_memories(room_id: str, *, again: bool = True) -> dict[str, str] | None:
     """The final summary on the room, then one memory per consenting participant. Returns what happened
-    per role (`written`, `unchanged`, `empty`, `no_consent`), or None when the room has not ended."""
+    per role (`written`, `unchanged`, `empty`, `no_consent`, `erased`), or None when the room has not
+    ended. Every write is conditional on the room listing the people its lines were read with: when a
+    participant's data was erased meanwhile, the whole pass starts again (once) from what is left."""
     store = wiring.room_store()
     room = store.load(room_id)
     if room is None or room.status != "ended":
@@ -48,7 +50,10 @@ def write_room_memories(room_id: str) -> dict[str, str] | None:
         return summaries.as_messages(chosen, started_at=started, with_roles=with_roles)
 
     final = _shared(messages(summaries.shareable(lines), with_roles=True), summarizer, room_id)
-    store.save_final_summary(room_id, final, through=len(lines))
+    # Conditional on the people the lines were read with: an erase since then took lines away.
+    if not store.save_final_summary(room_id, final, through=len(lines), seated=room.participant_ids):
+        logs.info("room memories restarted: a participant was erased meanwhile", roomId=room_id)
+        return write_room_memories(room_id, again=False) if again else None
     consenting = {p.role for p in room.participants if p.remember}
     kept = _shared(messages(summaries.shareable(lines, consenting), with_roles=True), summarizer, room_id)
     outcome: dict[str, str] = {}
@@ -65,7 +70,7 @@ def write_room_memories(room_id: str) -> dict[str, str] | None:
         if draft.is_empty and not kept:
             outcome[person.role] = "empty"
             continue
-        room_memories.save(
+        written = room_memories.save(
             db,
             room=room,
             uid=person.uid,
@@ -76,7 +81,11 @@ def write_room_memories(room_id: str) -> dict[str, str] | None:
             embedding_model=used.model,
             digest=digest,
             line_count=len(mine),
+            seated=room.participant_ids,
         )
-        outcome[person.role] = "written"
+        if not written and again:
+            logs.info("room memories restarted: a participant was erased meanwhile", roomId=room_id)
+            return write_room_memories(room_id, again=False)
+        outcome[person.role] = "written" if written else "erased"
     logs.info("room memories", roomId=room_id, **{f"role{role}": what for role, what in outcome.items()})
     return outcome

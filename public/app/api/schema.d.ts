@@ -1725,6 +1725,48 @@ export interface components {
                 [key: string]: number;
             };
             /**
+             * Roomeventsanonymised
+             * @description Room events the user was the actor of, now naming the token (not in the total).
+             * @default 0
+             */
+            roomEventsAnonymised?: number;
+            /**
+             * Roomlines
+             * @description The user's own lines in the rooms the user sat in.
+             * @default 0
+             */
+            roomLines?: number;
+            /**
+             * Roommemberships
+             * @description The user's matchmaking record (`roomMembers`).
+             * @default 0
+             */
+            roomMemberships?: number;
+            /**
+             * Roompresence
+             * @description The user's presence documents of those rooms.
+             * @default 0
+             */
+            roomPresence?: number;
+            /**
+             * Roomprivate
+             * @description The user's private (safety) documents of those rooms.
+             * @default 0
+             */
+            roomPrivate?: number;
+            /**
+             * Roomsanonymised
+             * @description Rooms kept for the other participants with the user replaced by a random token (rewritten, not deleted; not in the total).
+             * @default 0
+             */
+            roomsAnonymised?: number;
+            /**
+             * Roomsharedsummariescleared
+             * @description Other participants' memories of those rooms whose shared summary (which held the user's lines) was removed (not in the total).
+             * @default 0
+             */
+            roomSharedSummariesCleared?: number;
+            /**
              * Safetyassessments
              * @default 0
              */
@@ -1784,6 +1826,62 @@ export interface components {
              * @default false
              */
             success?: boolean;
+        };
+        /**
+         * ExportedRoom
+         * @description A room the user sat in, as far as it is the user's: the user's role, seat times and own lines
+         *     (not the other participants' ids or lines, nor the host's replies).
+         */
+        ExportedRoom: {
+            /**
+             * Createdat
+             * Format: date-time
+             */
+            createdAt: string;
+            /**
+             * Endedat
+             * @default null
+             */
+            endedAt?: string | null;
+            /** Format */
+            format: string;
+            /**
+             * Joinedat
+             * @default null
+             */
+            joinedAt?: string | null;
+            /**
+             * Leftat
+             * @default null
+             */
+            leftAt?: string | null;
+            /**
+             * Lines
+             * @description The user's own lines, oldest first.
+             */
+            lines: components["schemas"]["RoomLine"][];
+            /**
+             * @description The user's safety state in the room.
+             * @default null
+             */
+            private?: components["schemas"]["RoomPrivate"] | null;
+            /**
+             * Role
+             * @description null: the user left the room before it started (no lines).
+             */
+            role: string | null;
+            /** Roomid */
+            roomId: string;
+            /**
+             * Startedat
+             * @default null
+             */
+            startedAt?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "waiting" | "active" | "ended";
         };
         /** ExportedSession */
         ExportedSession: {
@@ -1848,6 +1946,10 @@ export interface components {
             messages: number;
             /** Notifications */
             notifications: number;
+            /** Roomlines */
+            roomLines: number;
+            /** Rooms */
+            rooms: number;
             /** Sessions */
             sessions: number;
         };
@@ -2912,7 +3014,10 @@ export interface components {
         /**
          * Room
          * @description `rooms/{roomId}`. `memberIds` (present and dropped-in-grace participants) is what the security
-         *     rules check; a participant who left is no longer in it and reads nothing more.
+         *     rules check; a participant who left is no longer in it and reads nothing more. `participantIds`
+         *     (everyone who ever took a seat, leavers included, in order of arrival) is what the user data
+         *     erase and export query (`array_contains`): leavers are dropped from `memberIds` and, in a waiting
+         *     room, from `participants` too.
          */
         Room: {
             /**
@@ -2949,6 +3054,8 @@ export interface components {
             lineCount?: number;
             /** Memberids */
             memberIds: string[];
+            /** Participantids */
+            participantIds?: string[];
             /** Participants */
             participants: components["schemas"]["Participant"][];
             paths: components["schemas"]["RoomPaths"];
@@ -3170,6 +3277,33 @@ export interface components {
             privatePrefix: string;
             /** Room */
             room: string;
+        };
+        /**
+         * RoomPrivate
+         * @description `rooms/{roomId}/private/{uid}`: only that participant (and admins) read it.
+         */
+        RoomPrivate: {
+            /**
+             * Crisisreply
+             * @default null
+             */
+            crisisReply?: string | null;
+            /** @default null */
+            crisisResources?: components["schemas"]["CrisisResources"] | null;
+            /** Role */
+            role: string;
+            /**
+             * Safetystate
+             * @default NORMAL
+             */
+            safetyState?: string;
+            /** Uid */
+            uid: string;
+            /**
+             * Updatedat
+             * Format: date-time
+             */
+            updatedAt: string;
         };
         /** RoomResponse */
         RoomResponse: {
@@ -3916,6 +4050,11 @@ export interface components {
             notifications: {
                 [key: string]: unknown;
             }[];
+            /**
+             * Rooms
+             * @description Rooms the user sat in, newest first.
+             */
+            rooms?: components["schemas"]["ExportedRoom"][];
             /**
              * Sessions
              * @description Newest first.
