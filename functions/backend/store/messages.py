@@ -12,6 +12,7 @@ from backend.store import cache
 from backend.store.documents import SESSIONS, from_document, to_document
 from backend.store.errors import translate_errors
 from backend.store.metering import charge
+from backend.store.transactions import run_read_write
 from shared.clock import utcnow
 from shared.conversation.provider import ChatTurn
 from shared.conversation.store import SessionChanged, same_turn_inputs
@@ -62,8 +63,6 @@ class FirestoreMessageStore(MessageStore):
         """One transaction reads the session and creates the message only while the session is active
         and still what the turn was prepared from: a pause or an end that commits first refuses it (409);
         one that commits after it sees it (the memory and the final charge include it)."""
-        from google.cloud import firestore
-
         from shared.errors import InvalidStateTransition
         from shared.sessions.statuses import SessionStatus
 
@@ -73,11 +72,10 @@ class FirestoreMessageStore(MessageStore):
         # The transaction reads only the session (shared by concurrent attempts, exclusive with a pause or
         # an end that writes it) and creates the message without reading it: of concurrent first attempts
         # one commits and the others fail on AlreadyExists at once, instead of all upgrading a read lock on
-        # the message and aborting each other.
-        @firestore.transactional
-        def run(transaction: Transaction) -> Message | None:
+        # the message and aborting each other. It begins with that read (transactions.py): 2 round trips.
+        def run(transaction: Transaction, snapshots: list[Any]) -> Message | None:
             # The whole session costs the same one read as its status, and replaces the turn's own read.
-            snapshot = session_ref.get(transaction=transaction)
+            (snapshot,) = snapshots
             if not snapshot.exists:
                 raise InvalidStateTransition("Messages need an active session; this one is gone.")
             session = from_document(Session, snapshot.to_dict(), id=snapshot.id)
@@ -102,7 +100,7 @@ class FirestoreMessageStore(MessageStore):
 
         for round_ in range(CREATE_ROUNDS):
             try:
-                stored = cast("Message | None", run(self.db.transaction(max_attempts=CREATE_ATTEMPTS)))
+                stored = run_read_write(self.db, [session_ref], run, max_attempts=CREATE_ATTEMPTS)
                 break
             except (AlreadyExists, InvalidStateTransition):
                 if (found := self.get_message(message.session_id, message.id)) is not None:
