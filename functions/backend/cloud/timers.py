@@ -105,6 +105,21 @@ def _no_task_queue() -> bool:
     return emulated() and not os.environ.get("CLOUD_TASKS_EMULATOR_HOST")
 
 
+def _logged_failure(session: Session, plan: Callable[[], None], *, queue: str | None = None) -> None:
+    """Run `plan`; a failure is logged (with the queue when it names one) and goes no further."""
+    try:
+        plan()
+    except Exception as exc:
+        extra = {"queue": queue} if queue is not None else {}
+        logs.error(
+            "session timers not planned",
+            sessionId=session.id,
+            userId=session.user_id,
+            errorType=type(exc).__name__,
+            **extra,
+        )
+
+
 class CloudTasksTimers(SessionTimers):
     """Plans a session's timers as Cloud Tasks after the change that needs them has committed."""
 
@@ -114,30 +129,14 @@ class CloudTasksTimers(SessionTimers):
     def plan(self, session: Session) -> None:
         if _no_task_queue():
             return
-        try:
-            if session.status is SessionStatus.ACTIVE:
-                self._plan_active(session)
-            elif session.status is SessionStatus.PENDING:
-                self._plan_pending(session)
-        except Exception as exc:
-            # The change itself stands; heartbeats, messages and the idle sweep still end the session.
-            logs.error(
-                "session timers not planned",
-                sessionId=session.id,
-                userId=session.user_id,
-                errorType=type(exc).__name__,
-            )
+        # The change itself stands when planning fails; heartbeats, messages and the idle sweep still end
+        # the session. The notices are planned apart from the metering timers: one failing must not cost
+        # the other.
         if session.status is SessionStatus.ACTIVE:
-            try:  # apart from the metering timers: one failing must not cost the other
-                self._plan_notice(session)
-            except Exception as exc:
-                logs.error(
-                    "session timers not planned",
-                    sessionId=session.id,
-                    userId=session.user_id,
-                    errorType=type(exc).__name__,
-                    queue=AI_NOTICE_QUEUE,
-                )
+            _logged_failure(session, lambda: self._plan_active(session))
+            _logged_failure(session, lambda: self._plan_notice(session), queue=AI_NOTICE_QUEUE)
+        elif session.status is SessionStatus.PENDING:
+            _logged_failure(session, lambda: self._plan_pending(session))
 
     def _plan_active(self, session: Session, kinds: tuple[TimerKind, ...] = ("end", "tick")) -> None:
         now = utcnow()

@@ -51,6 +51,19 @@ def load_session(db: Client, session_id: str, transaction: Any = None) -> Sessio
     return from_document(Session, snapshot.to_dict(), id=snapshot.id)
 
 
+def load_timed_session(db: Client, session_id: str, generation: int) -> Session | None:
+    """The session while it is active under timer generation `generation`; None for a stale timer task
+    (the session is gone, no longer active, or was paused, resumed or ended since the task was planned)."""
+    session = load_session(db, session_id)
+    if (
+        session is None
+        or session.status is not SessionStatus.ACTIVE
+        or session.timer_generation != generation
+    ):
+        return None
+    return session
+
+
 def read_user(db: Client, user_id: str, settings: Settings, now: datetime, transaction: Any) -> UserDocument:
     snapshot = db.collection(USERS).document(user_id).get(transaction=transaction)
     if not snapshot.exists:

@@ -17,7 +17,6 @@ from backend.cloud.timers import wait_until_due
 from backend.store import metering, notices
 from shared.clock import utcnow
 from shared.safety.notices import notice_index, notices_for
-from shared.sessions.statuses import SessionStatus
 from shared.settings import get_settings
 
 
@@ -29,21 +28,12 @@ def session_notice(data: dict[str, Any]) -> None:
     planned = int(data["index"])
 
     def stale() -> bool:
-        session = metering.load_session(db, session_id)
-        return (
-            session is None
-            or session.status is not SessionStatus.ACTIVE
-            or session.timer_generation != generation
-        )
+        return metering.load_timed_session(db, session_id, generation) is None
 
     if not wait_until_due(AI_NOTICE_QUEUE, data, is_stale=stale):
         return
-    session = metering.load_session(db, session_id)
-    if (
-        session is None
-        or session.status is not SessionStatus.ACTIVE
-        or session.timer_generation != generation
-    ):
+    session = metering.load_timed_session(db, session_id, generation)
+    if session is None:
         return
     now = utcnow()
     interval = settings.ai_notice_interval_seconds

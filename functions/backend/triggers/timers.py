@@ -39,12 +39,7 @@ def session_timer(data: dict[str, Any]) -> None:
     minute = int(data.get("minute") or 0)
 
     def stale() -> bool:
-        session = metering.load_session(db, session_id)
-        return (
-            session is None
-            or session.status is not SessionStatus.ACTIVE
-            or session.timer_generation != generation
-        )
+        return metering.load_timed_session(db, session_id, generation) is None
 
     if not wait_until_due(SESSION_TIMER_QUEUE, data, is_stale=stale):
         return
