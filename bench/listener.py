@@ -2,9 +2,9 @@
 
 Ours: ConversationService.post(reply=False) into a session, observed by a listener on
 sessions/{id}/messages. Baseline: a bare client's .set() of a document of the same shape into a
-collection of its own, observed by its own listener. Both listeners live on one separate "observer"
-client (standing in for the app's SDK), the two sides alternate (ABBA), and each sample is the time
-from just before the write call to the callback that carries that document.
+collection of its own, observed by its own listener. Both listeners live in one observer process
+(bench/observer.py, standing in for the app's clients), the two sides alternate (ABBA), and each sample
+is the time from just before the write call to the callback that carries that document.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.arrivals import Arrivals
 from bench.common import (
     LINES,
     FlushTasks,
@@ -26,6 +25,7 @@ from bench.common import (
     summary_ms,
     table,
 )
+from bench.observer import Observer, Target
 from bench.turn import _message
 from shared.conversation.turns import message_id_for
 from shared.models.messages import PostMessageRequest
@@ -39,20 +39,12 @@ def run() -> dict[str, Any]:
     FlushTasks().install()
     service = conversation()
     session = start_session()
-    observer = bare_client()
     writer = bare_client()
-
-    ours_seen, base_seen = Arrivals(), Arrivals()
-    ours_path = observer.collection("sessions").document(session.id).collection("messages")
     base_root = f"benchListener/{uuid.uuid4().hex}/messages"
-    watches = [
-        ours_path.on_snapshot(ours_seen.on_collection),
-        observer.collection(base_root).on_snapshot(base_seen.on_collection),
-    ]
     base_collection = writer.collection(base_root)
-    try:
-        ours_seen.wait_first_snapshot()
-        base_seen.wait_first_snapshot()
+    targets = [Target("ours", f"sessions/{session.id}/messages"), Target("baseline", base_root)]
+    with Observer(targets) as seen:
+        ours_seen, base_seen = seen["ours"], seen["baseline"]
 
         def ours(i: int) -> tuple[float, float]:
             client_id = f"listen-{i}"
@@ -81,13 +73,10 @@ def run() -> dict[str, Any]:
         for i in range(WARMUP + N):
             order = (("ours", ours), ("baseline", baseline))
             for name, sample in order if i % 2 == 0 else reversed(order):
-                seen, wrote = sample(i)
+                took, wrote = sample(i)
                 if i >= WARMUP:
-                    latency[name].append(seen)
+                    latency[name].append(took)
                     write_call[name].append(wrote)
-    finally:
-        for watch in watches:
-            watch.unsubscribe()
 
     result: dict[str, Any] = {
         "n": N,

@@ -4,11 +4,12 @@ Lines go through the in-process RoomService (as rooms_api runs it, offline host)
 run:
 - lines stored = lines posted and no duplicate (distinct clientLineIds, one document each);
 - writes per second on the busiest document: a listener on the room document counts its writes
-  (every snapshot after the first), binned per clock second; a listener on the lines counts line
-  documents rewritten (a transcript line is written once);
+  (every snapshot after the first), binned per clock second; a transcript line is written once (its
+  update time equals its create time at the end);
 - listener delivery: from just before a line's post to the lines listener's callback carrying it,
-  against a bare client's raw set() of a document of the same shape into its own collection, observed
-  by its own listener on the same observer client, alternating with our posts (the baseline).
+  against a bare client's raw set() of a document of the same shape into its own collection after each
+  line (so both collections hold as many documents), observed by its own listener. All listeners run in
+  one observer process (bench/observer.py), each on the newest lines as a transcript view shows them.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.arrivals import Arrivals
 from bench.common import BenchError, bare_client, ratio, save, summary_ms, table
+from bench.observer import Observer, Target
 from bench.stream import WORDS, _max_sliding
 from shared.models.rooms import PostLineRequest
 
@@ -65,22 +66,19 @@ def run() -> dict[str, Any]:
             f"room {room.id} did not fill: {room.status}, {len(room.member_ids)} members "
             "(a stale waiting roundtable room? end it with `sessions-ops room end`)"
         )
-    observer, writer = bare_client(), bare_client()
-    ours, base, room_watch = Arrivals(), Arrivals(), Arrivals()
-    room_ref = observer.collection("rooms").document(room.id)
-    base_root = observer.collection(f"benchRooms/{uuid.uuid4().hex}/lines")
-    watches = [
-        room_ref.collection("lines").on_snapshot(ours.on_collection),
-        base_root.on_snapshot(base.on_collection),
-        room_ref.on_snapshot(room_watch.on_document),
-    ]
+    writer = bare_client()
+    base_path = f"benchRooms/{uuid.uuid4().hex}/lines"
+    base_root = writer.collection(base_path)
     ours_ms: list[float] = []
     base_ms: list[float] = []
     post_s: list[float] = []
-    try:
-        for watch in (ours, base, room_watch):
-            if not watch.wait(lambda w: w.snapshots > 0):
-                raise BenchError("a listener gave no initial snapshot")
+    targets = [
+        Target("ours", f"rooms/{room.id}/lines"),
+        Target("base", base_path),
+        Target("room", f"rooms/{room.id}", document=True),
+    ]
+    with Observer(targets) as seen:
+        ours, base, room_watch = seen["ours"], seen["base"], seen["room"]
         time.sleep(1.5)  # let the start's own room writes (flush, phase intro) land before measuring
         first_update = len(room_watch.updates)
         start_wall, start = time.time(), time.perf_counter()
@@ -95,22 +93,19 @@ def run() -> dict[str, Any]:
             )
             post_s.append(time.perf_counter() - t0)
             ours_ms.append((ours.wait_for(result.line.id) - t0) * 1000)
-            if i % 2 == 0:  # the baseline at half the rate, interleaved, same document shape
-                doc_id = uuid.uuid4().hex[:24]  # random like ours (ascending ids deliver faster)
-                t1 = time.perf_counter()
-                base_root.document(doc_id).set(
-                    {
-                        **result.line.model_dump(mode="python", by_alias=True, exclude={"id"}),
-                        "createdAt": datetime.now(UTC),
-                    }
-                )
-                base_ms.append((base.wait_for(doc_id) - t1) * 1000)
+            # The baseline after every line, so both collections hold as many documents; same shape.
+            doc_id = uuid.uuid4().hex[:24]  # random like ours (ascending ids deliver faster)
+            t1 = time.perf_counter()
+            base_root.document(doc_id).set(
+                {
+                    **result.line.model_dump(mode="python", by_alias=True, exclude={"id"}),
+                    "createdAt": datetime.now(UTC),
+                }
+            )
+            base_ms.append((base.wait_for(doc_id) - t1) * 1000)
         stream_s = time.perf_counter() - start
         _pool().shutdown(wait=True)  # every flush request has reached the Tasks emulator
         room_watch.wait(lambda w: False, timeout=4.0)  # the last flush lands at the end of its second
-    finally:
-        for watch in watches:
-            watch.unsubscribe()
     lines = list(writer.collection("rooms").document(room.id).collection("lines").stream())
     transcript = [d for d in lines if d.get("type") == "transcript"]
     client_ids = [d.get("clientLineId") for d in transcript]
@@ -119,7 +114,7 @@ def run() -> dict[str, Any]:
     bins = [
         per_second.get(s, 0) for s in range(math.floor(start_wall), math.floor(start_wall + stream_s) + 5)
     ]
-    rewritten = sum(ours.modified[d.id] for d in transcript)
+    rewritten = sum(1 for d in transcript if d.update_time != d.create_time)
     final_room = writer.collection("rooms").document(room.id).get().to_dict() or {}
     ours_p50 = summary_ms([x / 1000 for x in ours_ms])["p50"]
     base_p50 = summary_ms([x / 1000 for x in base_ms])["p50"]
