@@ -112,6 +112,10 @@ class InMemoryRoomStore(RoomStore):
         ordered = sorted(self.lines.get(room_id, {}).values(), key=lambda line: line.created_at)
         return ordered[-limit:]
 
+    def speaker_lines(self, room_id: str, speaker: str, limit: int) -> list[RoomLine]:
+        ordered = sorted(self.lines.get(room_id, {}).values(), key=lambda line: line.created_at)
+        return [line for line in ordered if line.speaker == speaker][-limit:]
+
     def lines_slice(self, room_id: str, start: int, count: int) -> list[RoomLine]:
         ordered = sorted(self.lines.get(room_id, {}).values(), key=lambda line: line.created_at)
         return ordered[start : start + count]

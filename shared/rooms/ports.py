@@ -74,6 +74,11 @@ class RoomStore(ABC):
         """The newest `limit` lines, oldest first."""
 
     @abstractmethod
+    def speaker_lines(self, room_id: str, speaker: str, limit: int) -> list[RoomLine]:
+        """The newest `limit` lines said by `speaker` (a role), oldest first: the speaker's own safety
+        context, however many others spoke since."""
+
+    @abstractmethod
     def lines_slice(self, room_id: str, start: int, count: int) -> list[RoomLine]:
         """Lines `start` .. `start + count` counted from the room's first (by creation time)."""
 

@@ -71,12 +71,15 @@ class RoomTalk:
         room = self.get(uid=uid, room_id=room_id)
         role = lifecycle.speaker_role(room, uid)
         now = self.clock()
-        recent = self.store.recent_lines(room_id, self.settings.context_lines)
-        # Screened in the speaker's own context only: another guest's words never raise this one's level.
-        own = [line.content for line in recent if line.speaker == role][-SAFETY_CONTEXT_LINES:]
+        line_id = line_id_for(room_id, uid, request.client_line_id)
+        # Screened in the speaker's own context only: another guest's words never raise this one's level,
+        # and however many guests spoke since, the speaker's last lines are all there (a retry's own
+        # stored line is not its context).
+        spoken = self.store.speaker_lines(room_id, role, SAFETY_CONTEXT_LINES + 1)
+        own = [line.content for line in spoken if line.id != line_id][-SAFETY_CONTEXT_LINES:]
         screening = screen_message(request.content, recent_user_messages=own)
         line = RoomLine(
-            id=line_id_for(room_id, uid, request.client_line_id),
+            id=line_id,
             room_id=room_id,
             speaker=role,
             type="transcript",

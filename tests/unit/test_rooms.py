@@ -281,6 +281,27 @@ def test_another_guests_words_do_not_raise_this_guests_level() -> None:
     assert [a["userId"] for a in store.alerts.values()] == ["ub"]
 
 
+def test_a_guests_own_context_survives_a_busy_room() -> None:
+    """B's earlier line still counts as B's context after many lines of others: a room's crowd never
+    pushes a speaker's own words out of the screen's window."""
+    clock = FakeClock()
+    svc, store, _ = service(clock)
+    room_id = pair(svc)
+    svc.post_line(uid="ub", room_id=room_id, request=say("I feel like such a burden to everyone.", "b1"))
+    for n in range(RoomSettings().context_lines + 3):
+        clock.advance(1)
+        svc.post_line(
+            uid="ua", room_id=room_id, request=say(f"My favourite season is autumn, take {n}", f"a{n}")
+        )
+    clock.advance(1)
+    result = svc.post_line(uid="ub", room_id=room_id, request=say("I've got the pills.", "b2"))
+    assert result.referral is not None
+    assert list(store.alerts) == [f"{room_id}:{result.line.id}"]
+    assert [a["userId"] for a in store.alerts.values()] == ["ub"]
+    alone = svc.post_line(uid="ua", room_id=room_id, request=say("I've got the pills.", "a-last"))
+    assert alone.referral is None  # the same words without A's own risk context raise nothing
+
+
 # -- interruptions ---------------------------------------------------------------------------------
 
 

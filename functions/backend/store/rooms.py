@@ -199,6 +199,18 @@ class FirestoreRoomStore(RoomStore):
         docs = self.lines(room_id).order_by("createdAt", direction=Query.DESCENDING).limit(limit).get()
         return [_line(d) for d in reversed(list(docs))]
 
+    def speaker_lines(self, room_id: str, speaker: str, limit: int) -> list[RoomLine]:
+        from google.cloud.firestore import FieldFilter, Query
+
+        docs = (
+            self.lines(room_id)
+            .where(filter=FieldFilter("speaker", "==", speaker))
+            .order_by("createdAt", direction=Query.DESCENDING)
+            .limit(limit)
+            .get()
+        )
+        return [_line(d) for d in reversed(list(docs))]
+
     def lines_slice(self, room_id: str, start: int, count: int) -> list[RoomLine]:
         docs = self.lines(room_id).order_by("createdAt").offset(start).limit(count).get()
         return [_line(d) for d in docs]
