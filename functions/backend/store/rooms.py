@@ -11,7 +11,9 @@ document is shared by all the matchers of a format (the floor is only raised, by
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -46,6 +48,13 @@ SEATS = "seats"
 MATCH_ATTEMPTS = 30
 BACKOFF_BASE_S = 0.05
 BACKOFF_CAP_S = 1.0
+
+
+@functools.lru_cache(maxsize=1)
+def _reads() -> ThreadPoolExecutor:
+    """Threads for a second read issued beside the caller's (the client is thread-safe); created on
+    first use, not at import."""
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="room-reads")
 
 
 class FirestoreRoomStore(RoomStore):
@@ -210,6 +219,14 @@ class FirestoreRoomStore(RoomStore):
             .get()
         )
         return [_line(d) for d in reversed(list(docs))]
+
+    def load_with_speaker_lines(
+        self, room_id: str, speaker: str, limit: int
+    ) -> tuple[Room | None, list[RoomLine]]:
+        """Both reads in flight at once: a line waits for the slower one, not for the two in turn."""
+        context = _reads().submit(self.speaker_lines, room_id, speaker, limit)
+        room = self.load(room_id)
+        return room, context.result()
 
     def lines_slice(self, room_id: str, start: int, count: int) -> list[RoomLine]:
         docs = self.lines(room_id).order_by("createdAt").offset(start).limit(count).get()
