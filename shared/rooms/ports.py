@@ -78,6 +78,13 @@ class RoomStore(ABC):
         """The newest `limit` lines said by `speaker` (a role), oldest first: the speaker's own safety
         context, however many others spoke since."""
 
+    def load_with_speaker_lines(
+        self, room_id: str, speaker: str, limit: int
+    ) -> tuple[Room | None, list[RoomLine]]:
+        """`load(room_id)` and `speaker_lines(room_id, speaker, limit)` together; an adapter whose reads
+        are round trips issues both at once."""
+        return self.load(room_id), self.speaker_lines(room_id, speaker, limit)
+
     @abstractmethod
     def lines_slice(self, room_id: str, start: int, count: int) -> list[RoomLine]:
         """Lines `start` .. `start + count` counted from the room's first (by creation time)."""

@@ -25,7 +25,7 @@ from shared.rooms.host import Trigger
 from shared.rooms.lifecycle import RoomChange
 from shared.rooms.ports import NoRoomEvents, NoRoomTimers, RoomEvents, RoomStore, RoomTimers
 from shared.rooms.seating import Seated, Seating
-from shared.rooms.talk import RoomTalk
+from shared.rooms.talk import RoleHints, RoomTalk
 
 
 class RoomService(RoomTalk):
@@ -53,6 +53,7 @@ class RoomService(RoomTalk):
         self.stream_interval_s = stream_interval_s
         self.ai_timeout_s = ai_timeout_s
         self.default_locale = default_locale
+        self.role_hints = RoleHints()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -64,7 +65,10 @@ class RoomService(RoomTalk):
 
     def get(self, *, uid: str, room_id: str, is_admin: bool = False) -> Room:
         """Members only (present or dropped within grace); everyone else gets 404, as if absent."""
-        room = self.store.load(room_id)
+        return self.visible(self.store.load(room_id), uid=uid, is_admin=is_admin)
+
+    @staticmethod
+    def visible(room: Room | None, *, uid: str, is_admin: bool = False) -> Room:
         if room is None or not (is_admin or uid in room.member_ids):
             raise NotFound("Room not found.")
         return room

@@ -3,6 +3,7 @@ streamed replies and holds, and interruptions. A mixin of RoomService: it shares
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,28 @@ FALLBACK_HOST_LINE = "Sorry, I lost my train of thought there. Please carry on!"
 SAFETY_CONTEXT_LINES = 4
 
 
+class RoleHints:
+    """The role each caller had at their last line in a room, per instance: a hint to start the screen's
+    context query early, never an authority (see RoomTalk._speaker_and_context). Bounded like the other
+    per-instance caches."""
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._roles: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()
+
+    def get(self, room_id: str, uid: str) -> str | None:
+        with self._lock:
+            return self._roles.get((room_id, uid))
+
+    def remember(self, room_id: str, uid: str, role: str) -> None:
+        with self._lock:
+            if len(self._roles) >= self.LIMIT:
+                self._roles.clear()
+            self._roles[(room_id, uid)] = role
+
+
 @dataclass(frozen=True)
 class LineResult:
     line: RoomLine
@@ -56,8 +79,12 @@ class RoomTalk:
     default_locale: str
 
     if TYPE_CHECKING:  # provided by RoomService (service.py); declared for the type checker only
+        role_hints: RoleHints
 
         def get(self, *, uid: str, room_id: str, is_admin: bool = False) -> Room: ...
+
+        @staticmethod
+        def visible(room: Room | None, *, uid: str, is_admin: bool = False) -> Room: ...
 
         def format_of(self, room: Room) -> RoomFormat: ...
 
@@ -68,14 +95,12 @@ class RoomTalk:
     # -- the transcript ----------------------------------------------------------------------
 
     def post_line(self, *, uid: str, room_id: str, request: PostLineRequest) -> LineResult:
-        room = self.get(uid=uid, room_id=room_id)
-        role = lifecycle.speaker_role(room, uid)
+        room, role, spoken = self._speaker_and_context(uid=uid, room_id=room_id)
         now = self.clock()
         line_id = line_id_for(room_id, uid, request.client_line_id)
         # Screened in the speaker's own context only: another guest's words never raise this one's level,
         # and however many guests spoke since, the speaker's last lines are all there (a retry's own
         # stored line is not its context).
-        spoken = self.store.speaker_lines(room_id, role, SAFETY_CONTEXT_LINES + 1)
         own = [line.content for line in spoken if line.id != line_id][-SAFETY_CONTEXT_LINES:]
         screening = screen_message(request.content, recent_user_messages=own)
         line = RoomLine(
@@ -114,6 +139,27 @@ class RoomTalk:
             return LineResult(line=stored, reply=intro if moved.status == "active" else None, referral=None)
         reply = self._host_line(room, trigger=trigger, line_id=f"{stored.id}-r", reply_to=stored.id)
         return LineResult(line=stored, reply=reply, referral=None)
+
+    def _speaker_and_context(self, *, uid: str, room_id: str) -> tuple[Room, str, list[RoomLine]]:
+        """The room as it is now, the caller's role in it, and the caller's own newest lines.
+
+        The role comes from this fresh read of the room, never from the hint: the hint (the role this
+        caller had at their last line here) only lets the context query start at the same time as the
+        room read. A context fetched for a role the room does not confirm is thrown away and fetched
+        again, so a wrong or stale hint costs a query, never a wrong context."""
+        limit = SAFETY_CONTEXT_LINES + 1
+        hint = self.role_hints.get(room_id, uid)
+        if hint is None:
+            room = self.visible(self.store.load(room_id), uid=uid)
+            spoken = None
+        else:
+            loaded, spoken = self.store.load_with_speaker_lines(room_id, hint, limit)
+            room = self.visible(loaded, uid=uid)
+        role = lifecycle.speaker_role(room, uid)
+        self.role_hints.remember(room_id, uid, role)
+        if spoken is None or role != hint:
+            spoken = self.store.speaker_lines(room_id, role, limit)
+        return room, role, spoken
 
     def _crisis(self, room: Room, uid: str, line: RoomLine, screening: Screening) -> CrisisResources:
         resources = resources_for(None, default_locale=self.default_locale)

@@ -43,3 +43,17 @@ def test_a_speakers_own_lines_are_the_newest_of_theirs_oldest_first_whoever_spok
     assert [x.content for x in own] == [f"B says {n}" for n in said_by_b[-4:]]
     assert {x.speaker for x in own} == {"B"}
     assert store.speaker_lines(room_id, "C", 4) == []
+
+
+def test_the_room_and_a_speakers_lines_read_together_answer_as_the_two_reads_do() -> None:
+    store = FirestoreRoomStore(db=firestore_db())
+    room_id = f"room-store-{uuid.uuid4().hex[:10]}"  # lines without a room document: the room is None
+    for n in range(6):
+        speaker = "B" if n % 2 else "A"
+        store.create_line(line(room_id, n, speaker, f"{speaker} says {n}"))
+
+    room, own = store.load_with_speaker_lines(room_id, "B", 2)
+
+    assert room is None and store.load(room_id) is None
+    assert [x.content for x in own] == ["B says 3", "B says 5"]
+    assert own == store.speaker_lines(room_id, "B", 2)

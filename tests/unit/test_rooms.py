@@ -19,6 +19,7 @@ from shared.models.rooms import (
     PostLineRequest,
     Room,
     RoomFormat,
+    RoomLine,
 )
 from shared.rooms import lifecycle
 from shared.rooms.activity_log import csv_chunks, ordered, rows_for
@@ -300,6 +301,45 @@ def test_a_guests_own_context_survives_a_busy_room() -> None:
     assert [a["userId"] for a in store.alerts.values()] == ["ub"]
     alone = svc.post_line(uid="ua", room_id=room_id, request=say("I've got the pills.", "a-last"))
     assert alone.referral is None  # the same words without A's own risk context raise nothing
+
+
+def test_a_callers_next_line_reads_the_room_and_its_context_together() -> None:
+    svc, store, _ = service(FakeClock())
+    room_id = pair(svc)
+    together: list[str] = []
+    original = store.load_with_speaker_lines
+
+    def spy(room: str, speaker: str, limit: int) -> tuple[Room | None, list[RoomLine]]:
+        together.append(speaker)
+        return original(room, speaker, limit)
+
+    setattr(store, "load_with_speaker_lines", spy)  # noqa: B010 (an instance spy, not a typed assignment)
+    svc.post_line(uid="ub", room_id=room_id, request=say("I feel like such a burden to everyone.", "b1"))
+    assert together == []  # no hint yet: the room first, then the context for the role it names
+    result = svc.post_line(uid="ub", room_id=room_id, request=say("I've got the pills.", "b2"))
+    assert together == ["B"]
+    assert result.referral is not None  # the context read beside the room is B's own
+
+
+def test_a_wrong_role_hint_never_lends_another_guests_words() -> None:
+    """The hint only starts a query early; the role and the context always follow the fresh room."""
+    svc, store, _ = service(FakeClock())
+    room_id = pair(svc)
+    svc.post_line(uid="ua", room_id=room_id, request=say("I feel like such a burden to everyone.", "a1"))
+    svc.role_hints.remember(room_id, "ub", "A")
+    result = svc.post_line(uid="ub", room_id=room_id, request=say("I've got the pills.", "b1"))
+    assert result.line.speaker == "B"
+    assert result.referral is None and not store.alerts
+    assert svc.role_hints.get(room_id, "ub") == "B"
+
+
+def test_a_hint_does_not_let_a_guest_who_left_post() -> None:
+    svc, _, _ = service(FakeClock())
+    room_id = pair(svc)
+    svc.post_line(uid="ua", room_id=room_id, request=say("Hello there", "a1"))
+    svc.leave(uid="ua", room_id=room_id, final=True)
+    with pytest.raises((NotFound, InvalidStateTransition)):
+        svc.post_line(uid="ua", room_id=room_id, request=say("Still here?", "a2"))
 
 
 # -- interruptions ---------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from backend.store.documents import from_document, to_document
+from backend.store.room_documents import LINES, MEMBERS, PRIVATE, ROOM_EVENTS, ROOMS, SEATS
 from backend.store.room_memories import memory_id
-from backend.store.rooms import LINES, MEMBERS, PRIVATE, ROOM_EVENTS, ROOMS, SEATS
 from shared.errors import Conflict
 from shared.models.memory import MEMORIES
 from shared.models.rooms import Room
@@ -152,7 +152,7 @@ def _anonymise(db: Client, ref: DocumentReference, uid: str, token: str) -> bool
     down in it again meanwhile. False when the room no longer names the user."""
     from google.cloud import firestore
 
-    from backend.store.rooms import with_backoff
+    from backend.store.room_documents import with_backoff
 
     @firestore.transactional
     def run(transaction: Transaction) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from backend.store.documents import from_document
-from backend.store.rooms import LINES, PRIVATE, ROOMS
+from backend.store.room_documents import LINES, PRIVATE, ROOMS
 from shared.models.rooms import Room, RoomLine, RoomPrivate
 from shared.models.userdata import ExportedRoom
 from shared.rooms import erasure
