@@ -34,7 +34,6 @@ SECONDS = 30
 EXPECTED = RATE_PER_S * SECONDS
 GOAL = 1.0
 SETTLE_S = 8.0
-SPEAKERS = ("host", "guest")
 LINE = (
     "so what we are seeing this week is a real shift in how people talk about their work and their sleep "
     "and honestly I think a lot of listeners will recognise themselves in that story"
@@ -82,7 +81,6 @@ def run() -> dict[str, Any]:
             words = WORDS[i % len(WORDS) :] + WORDS[: i % len(WORDS)]
             request = PostMessageRequest(
                 content=" ".join(words[: 8 + i % 7]),
-                speaker=SPEAKERS[i % 2],
                 type="transcript",
                 client_message_id=f"stream-{i}",
                 reply=False,
