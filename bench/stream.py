@@ -141,8 +141,13 @@ def run() -> dict[str, Any]:
 
 
 def _count_messages(db: Any, session_id: str) -> int:
+    """The session's transcript messages: the posted ones (the backend's own system notices, such as the
+    AI notice at the start, are not counted)."""
+    from google.cloud.firestore import FieldFilter
+
     messages = db.collection("sessions").document(session_id).collection("messages")
-    return sum(1 for _ in messages.select([]).stream())
+    transcript = messages.where(filter=FieldFilter("type", "==", "transcript"))
+    return sum(1 for _ in transcript.select([]).stream())
 
 
 def _delays(scheduled: list[float], written: list[float]) -> dict[str, float] | None:
