@@ -149,15 +149,15 @@ class RoomTalk:
         again, so a wrong or stale hint costs a query, never a wrong context."""
         limit = SAFETY_CONTEXT_LINES + 1
         hint = self.role_hints.get(room_id, uid)
+        spoken: list[RoomLine]
         if hint is None:
-            room = self.visible(self.store.load(room_id), uid=uid)
-            spoken = None
+            room, spoken = self.get(uid=uid, room_id=room_id), []
         else:
             loaded, spoken = self.store.load_with_speaker_lines(room_id, hint, limit)
             room = self.visible(loaded, uid=uid)
         role = lifecycle.speaker_role(room, uid)
         self.role_hints.remember(room_id, uid, role)
-        if spoken is None or role != hint:
+        if role != hint:  # no hint, or one the room does not confirm
             spoken = self.store.speaker_lines(room_id, role, limit)
         return room, role, spoken
 
