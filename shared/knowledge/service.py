@@ -65,6 +65,12 @@ def id_for_key(key: str) -> str:
     return "kb-" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
+COVERAGE_WEIGHT = 1.0
+"""A chunk holding every known word of the query counts as first in a third list of the fusion: a query
+for an identifier (a product name, an error code) finds its holder first, even when a base full of
+look-alike chunks fills the dense neighbours (`shared.memory.retrieval.engine.COVERAGE_WEIGHT`)."""
+
+
 def id_for_source(source: str) -> str:
     """An imported file's relative path names one document: importing again replaces it."""
     return "kbf-" + hashlib.sha256(source.encode()).hexdigest()[:24]
@@ -86,7 +92,7 @@ class KnowledgeBase:
 
     @property
     def engine(self) -> RetrievalEngine:
-        return RetrievalEngine(store=self.store, embedder=self._embedder())
+        return RetrievalEngine(store=self.store, embedder=self._embedder(), coverage_weight=COVERAGE_WEIGHT)
 
     def add(self, *, title: str, text: str, idempotency_key: str | None = None) -> tuple[KbDocument, bool]:
         """A new document (answers it and True), or, for a repeated Idempotency-Key with the same

@@ -116,6 +116,33 @@ def test_added_document_is_found_by_a_rare_word_and_titled() -> None:
     assert found[0].title == "Billing" and "Zorblax" in found[0].text
 
 
+QUERY = "qx7road"
+
+
+class LookAlikeEmbedder:
+    """Puts the query and every chunk that mentions "lookalike" on one vector, everything else on
+    another: a base whose dense neighbours are all look-alikes, as fuzzed or duplicated content makes it."""
+
+    model = "test-lookalike"
+    dimensions = 2
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        return [[1.0, 0.0] if "lookalike" in t or t == QUERY else [0.0, 1.0] for t in texts]
+
+
+def test_an_identifier_finds_its_holder_first_when_look_alikes_fill_the_dense_neighbours() -> None:
+    documents, store = InMemoryDocuments(), InMemoryItemStore()
+    embedder = LookAlikeEmbedder()
+    kb = KnowledgeBase(documents=documents, store=store, embedder=lambda: embedder, clock=lambda: NOW)
+    for n in range(15):  # 30 chunks, each document twice in the dense neighbours
+        kb.add(title=f"Notes {n}", text=f"# One\nA lookalike page {n}.\n\n# Two\nAnother lookalike part {n}.")
+    holder, _ = kb.add(title="Billing", text=BILLING + f"Quote the code {QUERY} on the form.")
+    neighbours = store.nearest(user_id=KB_NAMESPACE, vector=[1.0, 0.0], model=embedder.model, limit=20)
+    assert holder.id not in {hit.item.session_id for hit in neighbours}, "not among the dense neighbours"
+    found = kb.search(query=QUERY, limit=5)
+    assert found[0].document_id == holder.id and QUERY in found[0].text
+
+
 def test_replacing_with_the_same_content_writes_nothing() -> None:
     kb, documents, store = knowledge()
     document, _ = kb.add(title="Billing", text=BILLING)

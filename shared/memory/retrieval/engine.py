@@ -31,6 +31,11 @@ RRF_K = 20
 LEXICAL_WEIGHT = 1.0
 DENSE_WEIGHT = 1.0
 TIME_WEIGHT = 0.6
+COVERAGE_WEIGHT = 0.0
+"""Weight of the list of items holding every known term of the query. Off for memory: paraphrased
+questions rarely share all their words with the answer, and on the recall benchmark the list cost
+recall@5 (0.925 -> 0.895). The knowledge base turns it on: a query there is often an identifier (a
+product name, an error code, a receipt word) whose holder must come first whatever the dense neighbours."""
 SECOND_ITEM_WEIGHT = 0.25
 """A session's score is its best item's plus this share of its second best: a session that holds the
 topic in two places beats one lucky window, but one strong window still wins over many weak ones."""
@@ -84,11 +89,13 @@ class RetrievalEngine:
         embedder: Embedder,
         lexical_weight: float = LEXICAL_WEIGHT,
         dense_weight: float = DENSE_WEIGHT,
+        coverage_weight: float = COVERAGE_WEIGHT,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.lexical_weight = lexical_weight
         self.dense_weight = dense_weight
+        self.coverage_weight = coverage_weight
 
     def index(self, *, items: Sequence[MemoryItem], digest: str) -> int:
         """Embed and store one session's items (one embedding call); answers how many were written."""
@@ -120,6 +127,9 @@ class RetrievalEngine:
                     items[item.id] = item
             lexical = [(i.id, bm25(i, known, stats)) for i in items.values()]
             lists.append((self.lexical_weight, _ranks([p for p in lexical if p[1] > 0])))
+            if self.coverage_weight and known:
+                covering = [i.id for i in items.values() if all(t in i.term_freqs for t in known)]
+                lists.append((self.coverage_weight, dict.fromkeys(covering, 0)))
 
         vector = self.embedder.embed([query])[0]
         dense_limit = DENSE_LIMIT - (WINDOW_DENSE_LIMIT if window else 0)
