@@ -51,8 +51,9 @@ class MessageStore(ABC):
     def create_message(self, message: Message, *, prepared_from: Session | None = None) -> Message | None:
         """Create the message; if one with this id exists, return it and write nothing.
 
-        The session is read in the same atomic write: a message racing a pause or an end is either
-        stored before it or refused (InvalidStateTransition), never stored after it; and when the turn
+        The session is read in the same atomic write (or shown unchanged since this instance read it): a
+        message racing a pause or an end is either stored before it or refused (InvalidStateTransition),
+        never stored after it; and when the turn
         was prepared from a session that differs from it (`same_turn_inputs`), SessionChanged and
         nothing is written. Afterwards `load_session` answers with the session this write read."""
 

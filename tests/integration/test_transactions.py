@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,37 +13,13 @@ import pytest
 
 from backend.store.transactions import run_read_write
 from tests.support.emulator import firestore_db
+from tests.support.firestore_calls import FirestoreCalls
 
 
 @pytest.fixture
 def collection() -> Iterator[Any]:
     db = firestore_db()
     yield db.collection(f"txTests-{uuid.uuid4().hex[:12]}")
-
-
-class _Calls:
-    """Counts the client's RPCs by name (wraps the GAPIC client's methods for the test's duration)."""
-
-    NAMES = ("begin_transaction", "batch_get_documents", "commit", "rollback")
-
-    def __init__(self, db: Any) -> None:
-        self.api = db._firestore_api
-        self.counts: Counter[str] = Counter()
-        self.originals = {name: getattr(self.api, name) for name in self.NAMES}
-
-    def __enter__(self) -> _Calls:
-        for name, original in self.originals.items():
-
-            def counted(*args: Any, _name: str = name, _original: Any = original, **kwargs: Any) -> Any:
-                self.counts[_name] += 1
-                return _original(*args, **kwargs)
-
-            setattr(self.api, name, counted)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for name in self.NAMES:
-            delattr(self.api, name)  # back to the class's method
 
 
 def test_read_then_write_costs_two_round_trips_and_commits(collection: Any) -> None:
@@ -60,7 +35,7 @@ def test_read_then_write_costs_two_round_trips_and_commits(collection: Any) -> N
         transaction.create(created, {"from": value})
         return value
 
-    with _Calls(db) as calls:
+    with FirestoreCalls(db) as calls:
         assert run_read_write(db, [ref], apply, max_attempts=3) == 1
     assert dict(calls.counts) == {"batch_get_documents": 1, "commit": 1}
     assert ref.get().get("n") == 2
@@ -86,7 +61,7 @@ def test_a_failing_callable_rolls_back_writes_nothing_and_releases_the_lock(coll
         transaction.update(ref, {"n": 99})
         raise LookupError("decided not to commit")
 
-    with pytest.raises(LookupError), _Calls(db) as calls:
+    with pytest.raises(LookupError), FirestoreCalls(db) as calls:
         run_read_write(db, [ref], fail, max_attempts=3)
     assert calls.counts["commit"] == 0 and calls.counts["rollback"] == 1
     assert ref.get().get("n") == 0

@@ -2,10 +2,12 @@
 re-read what this instance just wrote. After `context_cache_seconds` (2 s) one query fetches only what
 other instances wrote since.
 
-The session document is cached too, as last read by this instance, but only to *prepare* a turn: the
-transaction that stores the turn's message reads the session again and refuses to commit when what the
-turn was decided from (status, safety state, timing) differs (see FirestoreMessageStore.create_message),
-so a pause, an end or a safety change made anywhere is never missed.
+The session document is cached too, as last read by this instance, with the update time of the read,
+but only to *prepare* a turn and to *verify* it: the write that stores the turn's message either re-reads
+the session in its transaction, or commits only on the condition that the session document still has that
+update time (see FirestoreMessageStore.create_message). Either way it refuses to commit when what the
+turn was decided from (status, safety state, timing) differs, so a pause, an end or a safety change made
+anywhere is never missed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from shared.models.messages import Message
 from shared.models.sessions import Session
@@ -26,6 +29,7 @@ class _Entry:
     messages_checked_at: float = 0.0
     messages_loaded: bool = False
     session: Session | None = None  # as last read here; only ever trusted after a re-read (see above)
+    session_version: datetime | None = None  # the document's update time when `session` was read
 
 
 _entries: dict[str, _Entry] = {}
@@ -62,13 +66,24 @@ def remember(message: Message) -> None:
             del cached.messages[next(iter(cached.messages))]
 
 
-def keep_session(session: Session) -> None:
+def keep_session(session: Session, *, version: datetime | None = None) -> None:
+    """Keep the session as last read or written here; `version` is the update time of the document it
+    was read from (None when unknown: the session then cannot verify a write, only prepare one)."""
     cached = entry(session.id)
     with _lock:
-        cached.session = session
+        cached.session, cached.session_version = session, version
 
 
 def session(session_id: str) -> Session | None:
     with _lock:
         found = _entries.get(session_id)
         return found.session if found is not None else None
+
+
+def session_at_version(session_id: str) -> tuple[Session, datetime] | None:
+    """The cached session and the update time of the document it was read from, if both are known."""
+    with _lock:
+        found = _entries.get(session_id)
+        if found is None or found.session is None or found.session_version is None:
+            return None
+        return found.session, found.session_version

@@ -56,18 +56,34 @@ class FirestoreMessageStore(MessageStore):
         if not snapshot.exists:
             return None
         session = from_document(Session, snapshot.to_dict(), id=snapshot.id)
-        cache.keep_session(session)
+        cache.keep_session(session, version=snapshot.update_time)
         return session
 
     def create_message(self, message: Message, *, prepared_from: Session | None = None) -> Message | None:
-        """One transaction reads the session and creates the message only while the session is active
-        and still what the turn was prepared from: a pause or an end that commits first refuses it (409);
-        one that commits after it sees it (the memory and the final charge include it)."""
+        """The message is created only while the session is active and still what the turn was prepared
+        from: a pause or an end that commits first refuses it (409); one that commits after it sees it
+        (the memory and the final charge include it).
+
+        Two ways, with the same guarantee. Usually this instance read the session at its last message
+        and nothing has written it since: one commit creates the message on the condition that the session
+        document still has that update time, with a write of the session's own status that changes nothing
+        (Firestore then keeps the update time and listeners see no change). One round trip, no read.
+        Otherwise (first message here, or the session was written since: a flush, a charge, a pause)
+        that commit fails on its precondition and one transaction reads the session and decides."""
+        from google.api_core.exceptions import AlreadyExists
+
         from shared.errors import InvalidStateTransition
         from shared.sessions.statuses import SessionStatus
 
         session_ref = self._session_ref(message.session_id)
         ref = self.messages(message.session_id).document(message.id)
+        try:
+            if self._create_if_session_unchanged(message, prepared_from, session_ref, ref):
+                cache.remember(message)
+                return None
+        except AlreadyExists:
+            if (found := self.get_message(message.session_id, message.id)) is not None:
+                return found
 
         # The transaction reads only the session (shared by concurrent attempts, exclusive with a pause or
         # an end that writes it) and creates the message without reading it: of concurrent first attempts
@@ -79,7 +95,7 @@ class FirestoreMessageStore(MessageStore):
             if not snapshot.exists:
                 raise InvalidStateTransition("Messages need an active session; this one is gone.")
             session = from_document(Session, snapshot.to_dict(), id=snapshot.id)
-            cache.keep_session(session)
+            cache.keep_session(session, version=snapshot.update_time)
             if session.status is not SessionStatus.ACTIVE:
                 status = session.status.value
                 raise InvalidStateTransition(
@@ -96,8 +112,6 @@ class FirestoreMessageStore(MessageStore):
         # if the session has ended or paused since, through the refusal: a stored message is answered
         # whatever the session's state now. Concurrent first attempts contend on the message document; a
         # round lost to contention reads whether the winner stored it, and otherwise tries again.
-        from google.api_core.exceptions import AlreadyExists
-
         for round_ in range(CREATE_ROUNDS):
             try:
                 stored = run_read_write(self.db, [session_ref], run, max_attempts=CREATE_ATTEMPTS)
@@ -117,6 +131,38 @@ class FirestoreMessageStore(MessageStore):
         if stored is None:
             cache.remember(message)
         return stored
+
+    def _create_if_session_unchanged(
+        self,
+        message: Message,
+        prepared_from: Session | None,
+        session_ref: DocumentReference,
+        ref: DocumentReference,
+    ) -> bool:
+        """Create the message in one commit if the session document is unchanged since this instance
+        read it (and it was active and what the turn was prepared from); False when that cannot be shown,
+        and nothing was written. AlreadyExists propagates (a retried message)."""
+        from google.api_core.exceptions import Aborted, FailedPrecondition
+
+        from shared.sessions.statuses import SessionStatus
+
+        known = cache.session_at_version(message.session_id)
+        if known is None:
+            return False
+        session, version = known
+        if session.status is not SessionStatus.ACTIVE:
+            return False  # a refusal is only ever decided on a fresh read
+        if prepared_from is not None and not same_turn_inputs(prepared_from, session):
+            return False
+        batch = self.db.batch()
+        batch.create(ref, to_document(message, exclude={"id"}))
+        unchanged = self.db.write_option(last_update_time=version)
+        batch.update(session_ref, {"status": session.status.value}, option=unchanged)
+        try:
+            batch.commit()
+        except (FailedPrecondition, Aborted):
+            return False
+        return True
 
     def claim_generation(self, *, session_id: str, message_id: str, now: datetime, lease: float) -> bool:
         """`claimable` in one transaction, so of concurrent retries exactly one claims."""
@@ -226,7 +272,26 @@ class FirestoreMessageStore(MessageStore):
         return result.session
 
     def set_ai_typing(self, session_id: str, typing: bool) -> None:
-        self._session_ref(session_id).update({"aiTyping": typing})
+        """On the condition that the session is as this instance last read it, so that the cached
+        session stays verifiable (create_message) across the reply's own typing writes."""
+        from google.api_core.exceptions import FailedPrecondition
+
+        ref = self._session_ref(session_id)
+        known = cache.session_at_version(session_id)
+        if known is not None:
+            session, version = known
+            try:
+                result = ref.update(
+                    {"aiTyping": typing}, option=self.db.write_option(last_update_time=version)
+                )
+            except FailedPrecondition:
+                pass  # written elsewhere since: write unconditionally, the next message reads it again
+            else:
+                cache.keep_session(
+                    session.model_copy(update={"ai_typing": typing}), version=result.update_time
+                )
+                return
+        ref.update({"aiTyping": typing})
 
     def request_stats_flush(self, session_id: str) -> None:
         self.events.messages_changed(session_id)
