@@ -15,7 +15,7 @@ from firebase_functions import https_fn, options, params, pubsub_fn, scheduler_f
 from firebase_functions.core import CloudEvent
 from firebase_functions.https_fn import CallableRequest
 
-from backend.api import routes_for
+from backend.api import GroupRoutes
 from backend.cloud.names import SAFETY_ASSESSMENTS_TOPIC, SESSION_ENDED_TOPIC
 from backend.http.dispatch import dispatch
 
@@ -43,7 +43,7 @@ def _account(name: str) -> str:
 )
 def sessions_api(req: flask.Request) -> flask.Response:
     """/api/v1/sessions, /api/v1/sessions/** and /api/v1/ai/chat"""
-    return dispatch(routes_for("sessions"), req)
+    return dispatch(GroupRoutes("sessions"), req)
 
 
 @https_fn.on_request(
@@ -51,31 +51,31 @@ def sessions_api(req: flask.Request) -> flask.Response:
 )
 def users_api(req: flask.Request) -> flask.Response:
     """/api/v1/user/**"""
-    return dispatch(routes_for("users"), req)
+    return dispatch(GroupRoutes("users"), req)
 
 
 @https_fn.on_request(secrets=OPENAI, service_account=_account("admin-api"))
 def admin_api(req: flask.Request) -> flask.Response:
     """/api/v1/admin/**"""
-    return dispatch(routes_for("admin"), req)
+    return dispatch(GroupRoutes("admin"), req)
 
 
 @https_fn.on_request(secrets=OPENAI, service_account=_account("rooms-api"))
 def rooms_api(req: flask.Request) -> flask.Response:
     """/api/v1/rooms, /api/v1/rooms/** (multi-party rooms, backend/api/rooms.py)"""
-    return dispatch(routes_for("rooms"), req)
+    return dispatch(GroupRoutes("rooms"), req)
 
 
 @https_fn.on_request(service_account=_account("safety-api"))
 def safety_api(req: flask.Request) -> flask.Response:
     """/api/v1/safety/**"""
-    return dispatch(routes_for("safety"), req)
+    return dispatch(GroupRoutes("safety"), req)
 
 
 @https_fn.on_request(secrets=OPENAI, service_account=_account("meta-api"))
 def meta_api(req: flask.Request) -> flask.Response:
     """/api/v1/avatars, /api/v1/health, /api/v1/openapi.json"""
-    return dispatch(routes_for("meta"), req)
+    return dispatch(GroupRoutes("meta"), req)
 
 
 # -- Task queues (Cloud Tasks) ---------------------------------------------------------------------

@@ -17,13 +17,11 @@ from pydantic import BaseModel, ValidationError
 
 from backend import logs
 from backend.http.auth import authenticate
-from backend.http.routing import Call, Principal, Response, Route
+from backend.http.routing import Call, Principal, Response, Route, RouteSource, find_route
 from backend.wiring import anonymous_limiter, rate_limiter
 from shared.errors import (
     ApiError,
     MalformedJson,
-    MethodNotAllowed,
-    NotFound,
     PayloadTooLarge,
     PermissionDenied,
     Unauthenticated,
@@ -53,20 +51,6 @@ def _response(
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
-
-
-def _find(routes: Sequence[Route], method: str, path: str) -> tuple[Route, dict[str, str]]:
-    matches = [(route, params) for route in routes if (params := route.match(path)) is not None]
-    # A literal path (/sessions/start) shadows a parametric one (/sessions/{sessionId}).
-    literal = [(route, params) for route, params in matches if not params]
-    candidates = literal or matches
-    for route, params in candidates:
-        if route.method == method:
-            return route, params
-    if candidates:
-        allowed = sorted({route.method for route, _ in candidates})
-        raise MethodNotAllowed(headers={"Allow": ", ".join(allowed)})
-    raise NotFound(f"No endpoint {method} {path}.")
 
 
 def _validation_details(exc: ValidationError) -> list[dict[str, Any]]:
@@ -200,7 +184,7 @@ def _where(exc: BaseException, *, ours: bool = False) -> str:
     return f"{frames[-1].filename.rsplit('/', 2)[-1]}:{frames[-1].lineno}" if frames else "?"
 
 
-def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
+def dispatch(routes: Sequence[Route] | RouteSource, request: flask.Request) -> flask.Response:
 
     started = time.perf_counter()
     request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
@@ -209,7 +193,10 @@ def dispatch(routes: Sequence[Route], request: flask.Request) -> flask.Response:
     principal: Principal | None = None
     headers: dict[str, str] = {}
     try:
-        route, params = _find(routes, request.method, request.path)
+        if isinstance(routes, Sequence):
+            route, params = find_route(routes, request.method, request.path)
+        else:
+            route, params = routes.find(request.method, request.path)
         _read_body(request)  # size is checked before any token verification or storage work
         principal = _authorize(route, request)
         if route.rate_limited and principal is not None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-from shared.errors import ApiError
+from shared.errors import ApiError, MethodNotAllowed, NotFound
 from shared.models.base import ApiModel
 from shared.models.ids import ID_PATTERN, is_document_id
 from shared.sessions.ports import Idempotency
@@ -87,3 +87,25 @@ class Route:
             return None
         params = found.groupdict()
         return params if all(is_document_id(value) for value in params.values()) else None
+
+
+def find_route(routes: Sequence[Route], method: str, path: str) -> tuple[Route, dict[str, str]]:
+    """The route serving `method path` and its path parameters; MethodNotAllowed (with `Allow`) when
+    the path is served with other methods, NotFound when not at all. A literal path (/sessions/start)
+    shadows a parametric one (/sessions/{sessionId})."""
+    matches = [(route, params) for route in routes if (params := route.match(path)) is not None]
+    literal = [(route, params) for route, params in matches if not params]
+    candidates = literal or matches
+    for route, params in candidates:
+        if route.method == method:
+            return route, params
+    if candidates:
+        allowed = sorted({route.method for route, _ in candidates})
+        raise MethodNotAllowed(headers={"Allow": ", ".join(allowed)})
+    raise NotFound(f"No endpoint {method} {path}.")
+
+
+class RouteSource(Protocol):
+    """Where dispatch finds the route of a request (a deployed function's table, loaded as needed)."""
+
+    def find(self, method: str, path: str) -> tuple[Route, dict[str, str]]: ...
