@@ -127,3 +127,15 @@ def test_the_replys_typing_writes_keep_the_next_message_at_one_commit(api: Api) 
         assert store.create_message(_message(session), prepared_from=session) is None
     assert calls.counts == {"commit": 1}
     assert firestore_db().document(f"sessions/{sid}").get().get("aiTyping") is False
+
+
+def test_a_session_deleted_elsewhere_refuses_the_next_message(api: Api) -> None:
+    store = _store()
+    sid = _session(api)
+    session = store.load_session(sid)
+    assert store.create_message(_message(session), prepared_from=session) is None
+    firestore_db().document(f"sessions/{sid}").delete()
+    late = _message(session)
+    with pytest.raises(InvalidStateTransition):
+        store.create_message(late, prepared_from=session)
+    assert not _stored(sid, late.id)

@@ -142,7 +142,7 @@ class FirestoreMessageStore(MessageStore):
         """Create the message in one commit if the session document is unchanged since this instance
         read it (and it was active and what the turn was prepared from); False when that cannot be shown,
         and nothing was written. AlreadyExists propagates (a retried message)."""
-        from google.api_core.exceptions import Aborted, FailedPrecondition
+        from google.api_core.exceptions import Aborted, FailedPrecondition, NotFound
 
         from shared.sessions.statuses import SessionStatus
 
@@ -160,8 +160,8 @@ class FirestoreMessageStore(MessageStore):
         batch.update(session_ref, {"status": session.status.value}, option=unchanged)
         try:
             batch.commit()
-        except (FailedPrecondition, Aborted):
-            return False
+        except (FailedPrecondition, NotFound, Aborted):
+            return False  # changed or gone since: the transaction reads it and decides
         return True
 
     def claim_generation(self, *, session_id: str, message_id: str, now: datetime, lease: float) -> bool:
