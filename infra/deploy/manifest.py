@@ -173,6 +173,10 @@ def reach(start: set[str], source_roots: list[Path]) -> Reach:
     return Reach(chains)
 
 
+ROUTE_GROUP_CALLS = frozenset({"GroupRoutes", "routes_for"})
+"""Calls in main.py that serve one group of the route table: their modules are the group's route modules."""
+
+
 def entry_point_modules(main_file: Path, groups: dict[str, list[str]]) -> dict[str, set[str]]:
     """Per decorated function in main.py: the project modules its body uses (its import roots)."""
     tree = ast.parse(main_file.read_text())
@@ -193,13 +197,13 @@ def entry_point_modules(main_file: Path, groups: dict[str, list[str]]) -> dict[s
             if (
                 isinstance(inner, ast.Call)
                 and isinstance(inner.func, ast.Name)
-                and inner.func.id == "routes_for"
+                and inner.func.id in ROUTE_GROUP_CALLS
                 and inner.args
                 and isinstance(inner.args[0], ast.Constant)
             ):
                 modules.update(groups.get(str(inner.args[0].value), []))
         modules.update(
-            module for name, module in top_level.items() if name in helpers and name != "routes_for"
+            module for name, module in top_level.items() if name in helpers and name not in ROUTE_GROUP_CALLS
         )
         # A module-level helper (e.g. `_timer`) called by the function: its lazy imports count too.
         for helper in tree.body:

@@ -182,7 +182,7 @@ def test_a_bundle_that_does_not_import_fails(tmp_path: Path) -> None:
     root = _copy_tree(tmp_path)
     main = root / "functions" / "main.py"
     main.write_text(
-        main.read_text().replace("from backend.api import routes_for", "from backend.api import route_for")
+        main.read_text().replace("from backend.api import GroupRoutes", "from backend.api import GroupRoute")
     )
     problems = deploy_check.run(root=root, rules=False)
     assert [p.check for p in problems] == ["bundle"]
