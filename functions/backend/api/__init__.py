@@ -78,19 +78,25 @@ class GroupRoutes:
     rest of `sessions_api`'s modules, the crisis screen among them, cost about 170 ms). Any other request
     is found in the whole table (`routes_for`), so the answer is always the one the whole table gives:
     a literal route shadows parametric ones, and the first literal of a path and method in table order
-    wins there too."""
+    wins there too. Once the whole table is loaded, every request is looked up in it once."""
 
     def __init__(self, group: str) -> None:
         self.group = group
 
     def find(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
-        for name, groups in ROUTE_MODULES.items():
-            if self.group not in groups:
-                continue
-            for route in _module_routes(name):
-                if route.group == self.group and route.method == method and route.match(path) == {}:
-                    return route, {}
+        if self.group not in _WHOLE_TABLE_LOADED:
+            for name, groups in ROUTE_MODULES.items():
+                if self.group not in groups:
+                    continue
+                for route in _module_routes(name):
+                    if route.group == self.group and route.method == method and route.match(path) == {}:
+                        return route, {}
+            _WHOLE_TABLE_LOADED.add(self.group)
         return find_route(routes_for(self.group), method, path)
+
+
+_WHOLE_TABLE_LOADED: set[str] = set()
+"""Groups whose whole table this process has loaded (a parametric request loads it)."""
 
 
 @lru_cache(maxsize=1)
