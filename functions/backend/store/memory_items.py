@@ -80,11 +80,12 @@ class FirestoreItemStore(ItemStore):
         for item in items:
             df.update(item.terms)
         length = sum(i.length for i in items)
-        # every shard carries the item count and total length, so any shard a query reads has them exact
-        by_shard: dict[int, dict[str, Any]] = {shard: {"df": {}} for shard in range(TERM_SHARDS)}
+        # every shard carries the item count and total length, so any shard a query reads has them exact.
+        # A shard none of the terms falls in gets no `df` key at all: with merge=True an empty map is a
+        # value, and would replace the shard's whole `df` map (every other item's statistics) with {}.
+        by_shard: dict[int, dict[str, Any]] = {shard: {} for shard in range(TERM_SHARDS)}
         for term, count in df.items():
-            body = by_shard.setdefault(term_shard(term), {"df": {}})
-            body["df"][term] = Increment(sign * count)
+            by_shard[term_shard(term)].setdefault("df", {})[term] = Increment(sign * count)
         for body in by_shard.values():
             body.update(userId=user_id, items=Increment(sign * len(items)), length=Increment(sign * length))
         return by_shard
@@ -123,11 +124,12 @@ class FirestoreItemStore(ItemStore):
             old = self._session_items(first.session_id, first.user_id, transaction) if current.exists else []
             writes = self._stats_writes(first.user_id, items, 1)
             for shard, body in self._stats_writes(first.user_id, old, -1).items():
-                merged = writes.setdefault(shard, {"df": {}, "userId": first.user_id})
+                merged = writes.setdefault(shard, {"userId": first.user_id})
                 # the same field cannot take two transforms in one write: net them
-                for term, inc in body["df"].items():
-                    add = merged["df"].get(term)
-                    merged["df"][term] = firestore.Increment((add.value if add else 0) + inc.value)
+                for term, inc in body.get("df", {}).items():
+                    merged_df = merged.setdefault("df", {})
+                    add = merged_df.get(term)
+                    merged_df[term] = firestore.Increment((add.value if add else 0) + inc.value)
                 for key in ("items", "length"):
                     add = merged.get(key)
                     merged[key] = firestore.Increment((add.value if add else 0) + body[key].value)
