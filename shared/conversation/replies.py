@@ -25,6 +25,7 @@ from shared.conversation.streaming import (
     UnsafeReply,
 )
 from shared.memory.recall import MemoryRecall, NoRecall
+from shared.memory.rolling import context_window
 from shared.models.messages import AI_SPEAKER, SYSTEM_SPEAKER, Message, MessageSafety
 from shared.models.safety import CrisisResources
 from shared.models.sessions import Session
@@ -59,10 +60,17 @@ class ReplyWriter:
 
     def request(self, session: Session, recent: list[Message]) -> ReplyRequest:
         """Bounded context: the persona, the rolling summary of older turns, what was recalled from
-        earlier sessions, and the last `context_messages` messages (never the whole history)."""
+        earlier sessions, and the messages the summary does not hold yet: at least the last
+        `context_messages`, at most `context_messages + rolling_summary_every - 1` (never the whole
+        history; shared/memory/rolling.py)."""
         avatar = resolve_avatar(load_avatars(self.settings.avatars_file), session.avatar)
         # The backend's notices are for the person, not part of the conversation the model continues.
-        window = [m for m in recent if m.speaker != SYSTEM_SPEAKER][-self.settings.context_messages :]
+        window = context_window(
+            [m for m in recent if m.speaker != SYSTEM_SPEAKER],
+            summarised_until=session.rolling_summary_until,
+            window=self.settings.context_messages,
+            every=self.settings.rolling_summary_every,
+        )
         history = [
             ChatTurn("assistant" if m.speaker == AI_SPEAKER else "user", spoken(m.content, m.interruption))
             for m in window

@@ -140,7 +140,10 @@ class ConversationService:
         session = self.live_session(user_id=user_id, session_id=session_id, fresh=fresh)
         now = self.clock()
         # One read of the recent window serves both the safety screen and the model's context.
-        window = max(self.settings.context_messages, self.settings.safety_context_messages * 2)
+        window = max(
+            self.settings.context_messages + self.settings.rolling_summary_every - 1,
+            self.settings.safety_context_messages * 2,
+        )
         recent = self.store.recent_messages(session_id, window)
         # Screened inline, before anything else happens and before any reply is generated.
         embedding = turn_embedding(request.content)

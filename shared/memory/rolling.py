@@ -36,6 +36,22 @@ def plan_roll(*, message_count: int, through: int, window: int, every: int) -> R
     return RollPlan(through=through, target=target)
 
 
+def context_window(
+    messages: Sequence[Message], *, summarised_until: datetime | None, window: int, every: int
+) -> list[Message]:
+    """The messages a reply sees beside the summary: every one the summary does not yet hold, so none
+    falls between the two, bounded by the most that can be waiting for a roll (`window + every - 1`)
+    and never fewer than the last `window`. `messages` is oldest first.
+
+    A roll is due only once `every` messages have left the window, so up to `every - 1` of them wait
+    outside it; a prompt of just the last `window` lost them (and, before the first roll, the session's
+    opening messages) until the next roll. A roll that lags behind (its flush late) can still leave a
+    gap: the bound keeps the prompt's size fixed whatever the summary's state."""
+    waiting = [m for m in messages if summarised_until is None or m.created_at > summarised_until]
+    keep = min(max(len(waiting), window), window + every - 1)
+    return list(messages[-keep:])
+
+
 def roll(previous: str | None, messages: Sequence[Message]) -> str | None:
     """The new rolling summary: the previous one and the newly old messages, summarised together."""
     if not messages:

@@ -248,11 +248,21 @@ def test_a_long_session_rolls_its_summary_and_keeps_the_context_bounded(api: Api
         what="the rolling summary",
     )
     assert "flat" in rolled["rollingSummary"], "the oldest turns live on in the summary"
-    assert rolled["rollingSummaryThrough"] >= len(MOVING) - 10
+    # A roll is due once 6 messages have left the 10-message window: the first flush to see 16 or more.
+    through = rolled["rollingSummaryThrough"]
+    assert through >= 6
+    ordered = firestore_db().collection(f"sessions/{sid}/messages").order_by("createdAt").get()
+    not_summarised = [d.get("content") for d in ordered[through:] if d.get("speaker") != "system"]
     turn = say(api, sid, "What should I do first?")
     snapshot = firestore_db().document(f"sessions/{sid}/prompts/{turn['reply']['id']}").get()
     turns = snapshot.get("messages")
     assert "Summary of the conversation so far" in turns[0]["content"]
     assert rolled["rollingSummary"] in turns[0]["content"] or "flat" in turns[0]["content"]
-    assert len(turns) - 1 <= 10, "the history is the last context_messages messages, not the whole session"
+    in_prompt = {t["content"] for t in turns[1:]}
+    assert [line for line in not_summarised if line not in in_prompt] == [], (
+        "nothing between summary and history"
+    )
+    assert len(turns) - 1 <= 10 + 6 - 1, (
+        "the history is what the summary does not hold, not the whole session"
+    )
     end(api, sid)

@@ -91,7 +91,8 @@ def test_the_rolling_summary_goes_into_the_system_message_and_history_stays_boun
     last = provider.requests[-1]
     assert last.summary == "They started by talking about moving house."
     assert "moving house" in last.messages()[0].content
-    assert len(last.history) <= Settings().context_messages
+    settings = Settings()
+    assert len(last.history) <= settings.context_messages + settings.rolling_summary_every - 1
 
 
 def _message(i: int, text: str, speaker: str = "user") -> Message:

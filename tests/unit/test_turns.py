@@ -136,7 +136,8 @@ def test_stream_without_final_chunk_is_a_failure_not_a_partial_reply() -> None:
 
 
 def test_context_is_persona_plus_last_n_messages() -> None:
-    service, _, provider, clock = build(context_messages=4)
+    # A roll due after every message that leaves the window: the prompt is exactly the last four.
+    service, _, provider, clock = build(context_messages=4, rolling_summary_every=1)
     for i in range(5):
         clock.advance(1)
         service.post(user_id=OWNER, session_id=SID, request=say(f"message {i}", cid=f"c{i}"))
@@ -148,6 +149,19 @@ def test_context_is_persona_plus_last_n_messages() -> None:
     assert [t.content for t in request.history if t.role == "user"] == ["message 3", "message 4"]
     system = request.messages()[0]
     assert system.role == "system" and "Emma" in system.content
+
+
+def test_messages_waiting_for_the_first_roll_stay_in_the_context() -> None:
+    service, _, provider, clock = build(context_messages=4, rolling_summary_every=3)
+    for i in range(3):
+        clock.advance(1)
+        service.post(user_id=OWNER, session_id=SID, request=say(f"message {i}", cid=f"c{i}"))
+    # u0 a0 u1 a1 u2: no summary yet, and up to 4 + 3 - 1 messages may wait for it.
+    assert [t.content for t in provider.requests[-1].history if t.role == "user"] == [
+        "message 0",
+        "message 1",
+        "message 2",
+    ]
 
 
 def test_transcript_messages_do_not_trigger_a_reply_by_default() -> None:
