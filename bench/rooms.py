@@ -72,6 +72,7 @@ def run() -> dict[str, Any]:
     ours_ms: list[float] = []
     base_ms: list[float] = []
     post_s: list[float] = []
+    set_s: list[float] = []
     targets = [
         Target("ours", f"rooms/{room.id}/lines"),
         Target("base", base_path),
@@ -102,6 +103,7 @@ def run() -> dict[str, Any]:
                     "createdAt": datetime.now(UTC),
                 }
             )
+            set_s.append(time.perf_counter() - t1)
             base_ms.append((base.wait_for(doc_id) - t1) * 1000)
         stream_s = time.perf_counter() - start
         _pool().shutdown(wait=True)  # every flush request has reached the Tasks emulator
@@ -140,6 +142,7 @@ def run() -> dict[str, Any]:
             "p50_ratio": ratio(ours_p50, base_p50),
         },
         "post_call": summary_ms(post_s),
+        "raw_set_call": summary_ms(set_s),
     }
     result["goal"] = {
         "max_writes_per_s": GOAL_WRITES,
@@ -176,6 +179,10 @@ def _print(result: dict[str, Any]) -> None:
         ],
         ["delivery p50 ratio (ours / raw)", f"{delivery['p50_ratio']:.2f}x"],
         ["post_line() call p50 / p99 ms", f"{posts['p50']:.1f} / {posts['p99']:.1f}"],
+        [
+            "raw set() call p50 / p99 ms",
+            f"{result['raw_set_call']['p50']:.1f} / {result['raw_set_call']['p99']:.1f}",
+        ],
     ]
     title = (
         f"rooms: {result['participants']} participants, {result['rate_per_s']} lines/s for {result['seconds']} s "

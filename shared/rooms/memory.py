@@ -10,7 +10,7 @@ from shared.models.rooms import Room, RoomEvent, RoomLine, RoomPrivate
 from shared.models.safety import CrisisResources
 from shared.rooms.lifecycle import RoomChange
 from shared.rooms.matching import Claim, ClaimResult, Membership, RoomView, Seat, still_seated
-from shared.rooms.ports import RoomStore
+from shared.rooms.ports import GateVersion, RoomStore, SpeakerChanged, gated
 from shared.safety.levels import Screening
 from shared.safety.resources import crisis_reply
 
@@ -27,11 +27,15 @@ class InMemoryRoomStore(RoomStore):
         self.private: dict[tuple[str, str], RoomPrivate] = {}
         self.flushes: list[str] = []
         self.line_writes: dict[str, int] = {}
+        self.gates: dict[tuple[str, str], int] = {}
         self._lock = threading.RLock()
 
     def _write(self, change: RoomChange) -> None:
         self.rooms[change.room.id] = change.room
         self.events.setdefault(change.room.id, []).extend(change.events)
+        for uid in gated(change.room):
+            key = (change.room.id, uid)
+            self.gates[key] = self.gates.get(key, 0) + 1
 
     def membership(self, uid: str) -> Membership | None:
         return self.members.get(uid)
@@ -100,6 +104,24 @@ class InMemoryRoomStore(RoomStore):
                 return lines[line.id]
             self.save_line(line)
             return None
+
+    def speaker_gate(self, room_id: str, uid: str) -> GateVersion:
+        with self._lock:
+            return self.gates.get((room_id, uid))
+
+    def create_speaker_line(
+        self, line: RoomLine, *, uid: str, gate: GateVersion
+    ) -> tuple[RoomLine | None, GateVersion]:
+        with self._lock:
+            existing = self.lines.get(line.room_id, {}).get(line.id)
+            if existing is not None:
+                return existing, gate
+            key = (line.room_id, uid)
+            if self.gates.get(key) != gate:
+                raise SpeakerChanged()
+            self.save_line(line)
+            self.gates[key] = self.gates.get(key, 0) + 1
+            return None, self.gates[key]
 
     def get_line(self, room_id: str, line_id: str) -> RoomLine | None:
         return self.lines.get(room_id, {}).get(line_id)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from shared.models.rooms import Room, RoomLine
 from shared.models.safety import CrisisResources
+from shared.rooms.erasure import ERASED_PREFIX
 from shared.rooms.lifecycle import RoomChange
 from shared.rooms.matching import Claim, Membership, RoomView, Seat
 from shared.safety.levels import Screening
@@ -17,6 +18,24 @@ from shared.safety.levels import Screening
 def line_id_for(room_id: str, uid: str, client_line_id: str) -> str:
     """Per caller: two participants reusing a client id never collide, a retry finds its line."""
     return hashlib.sha256(f"{room_id}\n{uid}\n{client_line_id}".encode()).hexdigest()[:24]
+
+
+GateVersion = object
+"""What an adapter answers for a speaker's gate (an update time, a counter); `None` when it has none yet."""
+
+
+def gated(room: Room) -> set[str]:
+    """Whose gates a change of `room` moves: everyone seated in it now, in any state, and everyone who
+    ever was (a leaver's instance may still hold the room as it was when they could post). An erased
+    participant's token names nobody who could post: no gate."""
+    everyone = {person.uid for person in room.participants} | set(room.participant_ids)
+    return {uid for uid in everyone if not uid.startswith(f"{ERASED_PREFIX}-")}
+
+
+class SpeakerChanged(Exception):
+    """The speaker's gate moved since the version the line was prepared from: the room's lifecycle
+    changed (a join, leave, phase, hold, end) or the same speaker's line was stored by another
+    instance. Nothing was written; the line is prepared again from fresh reads."""
 
 
 class RoomStore(ABC):
@@ -62,6 +81,25 @@ class RoomStore(ABC):
     @abstractmethod
     def create_line(self, line: RoomLine) -> RoomLine | None:
         """Create the line; when one with this id exists, return it and write nothing."""
+
+    # -- a participant's lines: a per-speaker gate lets an instance reuse what it read ---------------
+    # Every room change that goes through `mutate` or `settle` moves the gate of each participant in the
+    # room, and every line moves its speaker's gate. A line stored on the condition that its speaker's
+    # gate is still at the version read before the room and the speaker's context were read was prepared
+    # from a room whose lifecycle is as it is now and from the speaker's complete context.
+
+    @abstractmethod
+    def speaker_gate(self, room_id: str, uid: str) -> GateVersion:
+        """The gate's current version (`None` if it has none yet); read before the room and the
+        context it vouches for."""
+
+    @abstractmethod
+    def create_speaker_line(
+        self, line: RoomLine, *, uid: str, gate: GateVersion
+    ) -> tuple[RoomLine | None, GateVersion]:
+        """Create the line and move `uid`'s gate, both or neither, on the condition that the gate is at
+        `gate`; raises SpeakerChanged otherwise. (the stored line when one with this id exists (then
+        nothing is written), the gate's new version)."""
 
     @abstractmethod
     def get_line(self, room_id: str, line_id: str) -> RoomLine | None: ...

@@ -25,7 +25,7 @@ from shared.rooms.host import Trigger
 from shared.rooms.lifecycle import RoomChange
 from shared.rooms.ports import NoRoomEvents, NoRoomTimers, RoomEvents, RoomStore, RoomTimers
 from shared.rooms.seating import Seated, Seating
-from shared.rooms.talk import RoleHints, RoomTalk
+from shared.rooms.talk import RoomTalk, Speakers
 
 
 class RoomService(RoomTalk):
@@ -53,7 +53,7 @@ class RoomService(RoomTalk):
         self.stream_interval_s = stream_interval_s
         self.ai_timeout_s = ai_timeout_s
         self.default_locale = default_locale
-        self.role_hints = RoleHints()
+        self.speakers = Speakers()
 
     # -- reading -----------------------------------------------------------------------------
 

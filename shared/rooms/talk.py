@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from shared.conversation.provider import AiProvider
 from shared.conversation.turns import UnsafeReply
-from shared.errors import InvalidStateTransition, NotFound, PermissionDenied
+from shared.errors import Conflict, InvalidStateTransition, NotFound, PermissionDenied
 from shared.models.messages import MessageSafety
 from shared.models.rooms import (
     AGENT_ROLE,
@@ -27,7 +27,7 @@ from shared.rooms import lifecycle
 from shared.rooms.config import RoomSettings
 from shared.rooms.host import HOLD_LINE, Trigger, host_request, stream_reply, trigger_for
 from shared.rooms.lifecycle import RoomChange
-from shared.rooms.ports import RoomStore, line_id_for
+from shared.rooms.ports import GateVersion, RoomStore, SpeakerChanged, line_id_for
 from shared.safety.escalation import ALERT_FROM
 from shared.safety.levels import Screening
 from shared.safety.resources import resources_for
@@ -37,26 +37,51 @@ FALLBACK_HOST_LINE = "Sorry, I lost my train of thought there. Please carry on!"
 SAFETY_CONTEXT_LINES = 4
 
 
-class RoleHints:
-    """The role each caller had at their last line in a room, per instance: a hint to start the screen's
-    context query early, never an authority (see RoomTalk._speaker_and_context). Bounded like the other
+@dataclass(frozen=True)
+class Speaking:
+    """What a caller's line is prepared from: the room, the caller's role in it and the caller's own newest
+    lines, all read after the caller's gate was at `gate` (shared/rooms/ports.py)."""
+
+    room: Room
+    role: str
+    spoken: tuple[RoomLine, ...]
+    gate: GateVersion
+
+
+class Speakers:
+    """Per instance, what each caller's last line here was prepared from, with the line added: the next
+    line reuses it without a read, on the condition its write checks (the gate has not moved). Once the
+    gate has moved, the copy is only a hint of the caller's role, which lets the context query start
+    beside the room read (never an authority: RoomTalk._speaker_and_context). Bounded like the other
     per-instance caches."""
 
     LIMIT = 10_000
 
     def __init__(self) -> None:
-        self._roles: dict[tuple[str, str], str] = {}
+        self._known: dict[tuple[str, str], tuple[Speaking, bool]] = {}
         self._lock = threading.Lock()
 
-    def get(self, room_id: str, uid: str) -> str | None:
+    def current(self, room_id: str, uid: str) -> Speaking | None:
         with self._lock:
-            return self._roles.get((room_id, uid))
+            known = self._known.get((room_id, uid))
+        return known[0] if known is not None and known[1] else None
 
-    def remember(self, room_id: str, uid: str, role: str) -> None:
+    def role_hint(self, room_id: str, uid: str) -> str | None:
         with self._lock:
-            if len(self._roles) >= self.LIMIT:
-                self._roles.clear()
-            self._roles[(room_id, uid)] = role
+            known = self._known.get((room_id, uid))
+        return known[0].role if known is not None else None
+
+    def keep(self, room_id: str, uid: str, speaking: Speaking) -> None:
+        with self._lock:
+            if len(self._known) >= self.LIMIT:
+                self._known.clear()
+            self._known[(room_id, uid)] = (speaking, True)
+
+    def outdated(self, room_id: str, uid: str) -> None:
+        with self._lock:
+            known = self._known.get((room_id, uid))
+            if known is not None:
+                self._known[(room_id, uid)] = (known[0], False)
 
 
 @dataclass(frozen=True)
@@ -79,7 +104,7 @@ class RoomTalk:
     default_locale: str
 
     if TYPE_CHECKING:  # provided by RoomService (service.py); declared for the type checker only
-        role_hints: RoleHints
+        speakers: Speakers
 
         def get(self, *, uid: str, room_id: str, is_admin: bool = False) -> Room: ...
 
@@ -95,7 +120,31 @@ class RoomTalk:
     # -- the transcript ----------------------------------------------------------------------
 
     def post_line(self, *, uid: str, room_id: str, request: PostLineRequest) -> LineResult:
+        """The line is stored on the condition that the caller's gate has not moved since what it was
+        prepared from was read: prepared from this instance's last line by the caller when there is one
+        (no read), else, or once the gate has moved, from fresh reads."""
+        for fresh in (False, True, True):
+            speaking = self._speaking(uid=uid, room_id=room_id, fresh=fresh)
+            try:
+                return self._post_line(speaking, uid=uid, room_id=room_id, request=request)
+            except SpeakerChanged:
+                self.speakers.outdated(room_id, uid)
+        raise Conflict(
+            "The room changed while the line was being stored; retry.", headers={"Retry-After": "1"}
+        )
+
+    def _speaking(self, *, uid: str, room_id: str, fresh: bool) -> Speaking:
+        known = None if fresh else self.speakers.current(room_id, uid)
+        if known is not None:
+            return known
+        gate = self.store.speaker_gate(room_id, uid)  # before the reads it vouches for
         room, role, spoken = self._speaker_and_context(uid=uid, room_id=room_id)
+        return Speaking(room=room, role=role, spoken=tuple(spoken), gate=gate)
+
+    def _post_line(
+        self, speaking: Speaking, *, uid: str, room_id: str, request: PostLineRequest
+    ) -> LineResult:
+        room, role, spoken = speaking.room, speaking.role, speaking.spoken
         now = self.clock()
         line_id = line_id_for(room_id, uid, request.client_line_id)
         # Screened in the speaker's own context only: another guest's words never raise this one's level,
@@ -117,10 +166,12 @@ class RoomTalk:
                 level=screening.level.value, confidence=screening.confidence, signals=list(screening.signals)
             ),
         )
-        existing = self.store.create_line(line)
+        existing, gate = self.store.create_speaker_line(line, uid=uid, gate=speaking.gate)
         stored = existing or line
         if existing is None:
             self.store.request_flush(room_id)
+            spoken = (*spoken, line)[-(SAFETY_CONTEXT_LINES + 1) :]
+        self.speakers.keep(room_id, uid, Speaking(room=room, role=role, spoken=spoken, gate=gate))
         referral = None
         if screening.level.at_least(ALERT_FROM):
             # Applied on retries too, so a first attempt that died half-way is completed.
@@ -137,7 +188,10 @@ class RoomTalk:
             moved = self.advance_index(room_id=room_id, from_index=room.phase_index, actor=AGENT_ROLE)
             intro = self.store.get_line(room_id, f"phase-{moved.phase_index}")
             return LineResult(line=stored, reply=intro if moved.status == "active" else None, referral=None)
-        reply = self._host_line(room, trigger=trigger, line_id=f"{stored.id}-r", reply_to=stored.id)
+        # The line may have been prepared from this instance's copy of the room, whose lifecycle the write
+        # verified but whose rolling summary (the flush's) may be older: the host's prompt reads it anew.
+        current = self.store.load(room_id) or room
+        reply = self._host_line(current, trigger=trigger, line_id=f"{stored.id}-r", reply_to=stored.id)
         return LineResult(line=stored, reply=reply, referral=None)
 
     def _speaker_and_context(self, *, uid: str, room_id: str) -> tuple[Room, str, list[RoomLine]]:
@@ -148,7 +202,7 @@ class RoomTalk:
         room read. A context fetched for a role the room does not confirm is thrown away and fetched
         again, so a wrong or stale hint costs a query, never a wrong context."""
         limit = SAFETY_CONTEXT_LINES + 1
-        hint = self.role_hints.get(room_id, uid)
+        hint = self.speakers.role_hint(room_id, uid)
         spoken: list[RoomLine]
         if hint is None:
             room, spoken = self.get(uid=uid, room_id=room_id), []
@@ -156,7 +210,6 @@ class RoomTalk:
             loaded, spoken = self.store.load_with_speaker_lines(room_id, hint, limit)
             room = self.visible(loaded, uid=uid)
         role = lifecycle.speaker_role(room, uid)
-        self.role_hints.remember(room_id, uid, role)
         if role != hint:  # no hint, or one the room does not confirm
             spoken = self.store.speaker_lines(room_id, role, limit)
         return room, role, spoken

@@ -101,6 +101,9 @@ def test_erasing_one_participant_keeps_the_others_room_and_names_nobody() -> Non
     # pass of the memory writer runs (it never brings A's words back).
     assert not words(room["summary"] or "") & A_WORDS
     assert {s.get("uid") for s in firestore_db().collection(f"rooms/{room_id}/seats").get()} == {token, b.uid}
+    assert {g.id for g in firestore_db().collection(f"rooms/{room_id}/gates").get()} == {b.uid}, (
+        "A's gate is gone"
+    )
     # B keeps the room (the rules still let B read it) and a memory of what B said, without A's words.
     assert rest_get(f"rooms/{room_id}", b).status_code == 200
     kept = memories_of(room_id)

@@ -130,3 +130,22 @@ def test_clients_write_no_lines_and_touch_no_matchmaking_state(
         timeout=30,
     )
     assert claimed.status_code == 403
+
+
+def test_a_member_neither_reads_nor_moves_its_own_gate(people: dict[str, TestUser], room: str) -> None:
+    """The gate vouches for what a function instance read before a line (backend/store/rooms.py): only
+    the functions touch it."""
+    import requests
+
+    from tests.support.rooms import DOCUMENTS
+
+    member = people["member"]
+    firestore_db().document(f"rooms/{room}/gates/{member.uid}").set({"changes": 1})
+    assert rest_get(f"rooms/{room}/gates/{member.uid}", member).status_code == 403
+    moved = requests.patch(
+        f"{DOCUMENTS}/rooms/{room}/gates/{member.uid}",
+        json={"fields": {"changes": {"integerValue": "2"}}},
+        headers=member.headers,
+        timeout=30,
+    )
+    assert moved.status_code == 403

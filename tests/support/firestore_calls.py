@@ -9,7 +9,7 @@ from typing import Any
 class FirestoreCalls:
     """Counts the client's RPCs by name (wraps the GAPIC client's methods for the test's duration)."""
 
-    NAMES = ("begin_transaction", "batch_get_documents", "commit", "rollback")
+    NAMES = ("begin_transaction", "batch_get_documents", "run_query", "commit", "rollback")
 
     def __init__(self, db: Any) -> None:
         self.api = db._firestore_api

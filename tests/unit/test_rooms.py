@@ -19,7 +19,6 @@ from shared.models.rooms import (
     PostLineRequest,
     Room,
     RoomFormat,
-    RoomLine,
 )
 from shared.rooms import lifecycle
 from shared.rooms.activity_log import csv_chunks, ordered, rows_for
@@ -28,6 +27,7 @@ from shared.rooms.host import HOLD_LINE, Trigger, addressed, host_request, trigg
 from shared.rooms.memory import InMemoryRoomStore
 from shared.rooms.ports import RoomEvents
 from shared.rooms.service import RoomService
+from shared.rooms.talk import Speaking
 from tests.support.fakes import FakeClock, ScriptedProvider
 
 CRISIS_LINE = "I bought the pills and I am going to take all of them tonight to end my life"
@@ -303,22 +303,101 @@ def test_a_guests_own_context_survives_a_busy_room() -> None:
     assert alone.referral is None  # the same words without A's own risk context raise nothing
 
 
-def test_a_callers_next_line_reads_the_room_and_its_context_together() -> None:
+def _count_reads(store: InMemoryRoomStore) -> list[str]:
+    """Spy the reads a line can be prepared from (instance attributes, not a typed assignment)."""
+    reads: list[str] = []
+    for name in ("load", "speaker_lines", "load_with_speaker_lines", "speaker_gate"):
+        original = getattr(store, name)
+
+        def spy(*args: object, _name: str = name, _original: object = original) -> object:
+            reads.append(_name)
+            return _original(*args)  # type: ignore[operator]
+
+        setattr(store, name, spy)
+    return reads
+
+
+def test_a_callers_next_line_on_the_same_instance_reads_nothing_and_keeps_its_context() -> None:
     svc, store, _ = service(FakeClock())
     room_id = pair(svc)
-    together: list[str] = []
-    original = store.load_with_speaker_lines
-
-    def spy(room: str, speaker: str, limit: int) -> tuple[Room | None, list[RoomLine]]:
-        together.append(speaker)
-        return original(room, speaker, limit)
-
-    setattr(store, "load_with_speaker_lines", spy)  # noqa: B010 (an instance spy, not a typed assignment)
+    reads = _count_reads(store)
     svc.post_line(uid="ub", room_id=room_id, request=say("I feel like such a burden to everyone.", "b1"))
-    assert together == []  # no hint yet: the room first, then the context for the role it names
+    assert reads and reads[0] == "speaker_gate", "the gate is read before what it vouches for"
+    reads.clear()
     result = svc.post_line(uid="ub", room_id=room_id, request=say("I've got the pills.", "b2"))
-    assert together == ["B"]
-    assert result.referral is not None  # the context read beside the room is B's own
+    assert reads == []
+    assert result.referral is not None, "the context kept with the first line raised the second"
+
+
+def test_after_a_room_change_the_next_line_reads_the_room_and_its_context_together() -> None:
+    svc, store, _ = service(FakeClock())
+    room_id = pair(svc)
+    svc.post_line(uid="ub", room_id=room_id, request=say("I feel like such a burden to everyone.", "b1"))
+    svc.advance(room_id=room_id, from_phase="icebreaker", actor="admin")
+    reads = _count_reads(store)
+    result = svc.post_line(uid="ub", room_id=room_id, request=say("I've got the pills.", "b2"))
+    assert "load_with_speaker_lines" in reads, "the role hint starts the context query beside the room"
+    assert result.line.phase == "deep_dive", "the line carries the phase as it is now"
+    assert result.referral is not None
+
+
+def two_instances(clock: FakeClock) -> tuple[RoomService, RoomService, InMemoryRoomStore]:
+    """Two function instances: each its own service and per-instance caches, one store."""
+    first, store, provider = service(clock)
+    second = RoomService(
+        store=store, provider=provider, settings=first.settings, clock=clock.wall, monotonic=clock.monotonic
+    )
+    return first, second, store
+
+
+def test_a_room_ended_on_another_instance_refuses_the_next_line_here() -> None:
+    first, second, store = two_instances(FakeClock())
+    room_id = pair(first)
+    first.post_line(uid="ua", room_id=room_id, request=say("Hello there", "a1"))
+    second.end(room_id=room_id, reason="ended_by_admin", actor="admin")
+    with pytest.raises(InvalidStateTransition):
+        first.post_line(uid="ua", room_id=room_id, request=say("Still here?", "a2"))
+    assert "a2" not in {line.client_line_id for line in store.lines[room_id].values()}
+
+
+def test_a_guest_who_left_on_another_instance_cannot_post_here() -> None:
+    first, second, _store = two_instances(FakeClock())
+    room_id = pair(first)
+    first.post_line(uid="ua", room_id=room_id, request=say("Hello there", "a1"))
+    second.leave(uid="ua", room_id=room_id, final=True)
+    with pytest.raises((NotFound, InvalidStateTransition)):
+        first.post_line(uid="ua", room_id=room_id, request=say("Still here?", "a2"))
+
+
+def test_a_speakers_line_stored_by_another_instance_is_in_their_context_here() -> None:
+    first, second, store = two_instances(FakeClock())
+    room_id = pair(first)
+    first.post_line(uid="ub", room_id=room_id, request=say("The music here is nice.", "b1"))
+    second.post_line(uid="ub", room_id=room_id, request=say("I feel like such a burden to everyone.", "b2"))
+    result = first.post_line(uid="ub", room_id=room_id, request=say("I've got the pills.", "b3"))
+    assert result.referral is not None, "the line from the other instance was in the screen's context"
+    assert [a["userId"] for a in store.alerts.values()] == ["ub"]
+
+
+def test_a_show_held_on_another_instance_gets_no_host_reply_here() -> None:
+    first, second, store = two_instances(FakeClock())
+    room_id = pair(first)
+    first.post_line(uid="ua", room_id=room_id, request=say("Hello there", "a1"))
+    held = second.post_line(uid="ub", room_id=room_id, request=say(CRISIS_LINE, "b1"))
+    assert held.referral is not None and store.rooms[room_id].show_paused
+    later = first.post_line(uid="ua", room_id=room_id, request=say("Juno, next question", "a2"))
+    assert later.reply is None and store.rooms[room_id].phase_index == 0
+
+
+def test_a_retried_line_answers_the_stored_one_after_the_room_changed() -> None:
+    first, second, store = two_instances(FakeClock())
+    room_id = pair(first)
+    stored = first.post_line(uid="ua", room_id=room_id, request=say("Hello there", "a1")).line
+    second.advance(room_id=room_id, from_phase="icebreaker", actor="admin")
+    again = first.post_line(uid="ua", room_id=room_id, request=say("Hello there", "a1"))
+    assert again.line == stored and len(store.lines[room_id]) == 1 + sum(
+        1 for line in store.lines[room_id].values() if line.speaker == "AGENT"
+    )
 
 
 def test_a_wrong_role_hint_never_lends_another_guests_words() -> None:
@@ -326,11 +405,14 @@ def test_a_wrong_role_hint_never_lends_another_guests_words() -> None:
     svc, store, _ = service(FakeClock())
     room_id = pair(svc)
     svc.post_line(uid="ua", room_id=room_id, request=say("I feel like such a burden to everyone.", "a1"))
-    svc.role_hints.remember(room_id, "ub", "A")
+    # A copy whose gate has moved: only a hint, and a wrong one (A's role).
+    wrong = Speaking(room=store.rooms[room_id], role="A", spoken=(), gate=-1)
+    svc.speakers.keep(room_id, "ub", wrong)
+    svc.speakers.outdated(room_id, "ub")
     result = svc.post_line(uid="ub", room_id=room_id, request=say("I've got the pills.", "b1"))
     assert result.line.speaker == "B"
     assert result.referral is None and not store.alerts
-    assert svc.role_hints.get(room_id, "ub") == "B"
+    assert svc.speakers.role_hint(room_id, "ub") == "B"
 
 
 def test_a_hint_does_not_let_a_guest_who_left_post() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from backend.store.documents import from_document, to_document
-from backend.store.room_documents import LINES, MEMBERS, PRIVATE, ROOM_EVENTS, ROOMS, SEATS
+from backend.store.room_documents import GATES, LINES, MEMBERS, PRIVATE, ROOM_EVENTS, ROOMS, SEATS
 from backend.store.room_memories import memory_id
 from shared.errors import Conflict
 from shared.models.memory import MEMORIES
@@ -169,6 +169,7 @@ def _anonymise(db: Client, ref: DocumentReference, uid: str, token: str) -> bool
         transaction.set(ref, to_document(erasure.anonymised(room, uid, token), exclude={"id"}))
         for seat in held:
             transaction.update(seat.reference, {"uid": token, "remember": False})
+        transaction.delete(ref.collection(GATES).document(uid))  # named by the uid; holds nothing else
         return True
 
     result: bool = with_backoff(lambda: run(db.transaction(max_attempts=1)))

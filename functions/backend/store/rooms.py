@@ -15,6 +15,7 @@ from backend.store.documents import to_document
 from backend.store.room_admin_reads import FirestoreRoomAdminReads
 from backend.store.room_documents import (
     CRISIS_ALERTS,
+    GATES,
     LINES,
     PRIVATE,
     ROOM_EVENTS,
@@ -30,7 +31,7 @@ from shared.errors import NotFound
 from shared.models.rooms import Room, RoomLine, RoomPrivate
 from shared.models.safety import CrisisAlert, CrisisResources
 from shared.rooms.lifecycle import RoomChange
-from shared.rooms.ports import RoomStore
+from shared.rooms.ports import GateVersion, RoomStore, SpeakerChanged, gated
 from shared.safety.escalation import alert_id_for
 from shared.safety.levels import Screening
 from shared.safety.resources import crisis_reply
@@ -63,6 +64,44 @@ class FirestoreRoomStore(FirestoreRoomMatching, FirestoreRoomAdminReads, RoomSto
             )
         for seat in change.freed_seats:
             transaction.delete(self.seat_ref(change.room.id, seat))
+        from google.cloud.firestore import Increment
+
+        for uid in sorted(gated(change.room)):
+            transaction.set(self.gate_ref(change.room.id, uid), {"changes": Increment(1)}, merge=True)
+
+    def gate_ref(self, room_id: str, uid: str) -> DocumentReference:
+        ref: DocumentReference = self.room_ref(room_id).collection(GATES).document(uid)
+        return ref
+
+    def speaker_gate(self, room_id: str, uid: str) -> GateVersion:
+        snapshot = self.gate_ref(room_id, uid).get()
+        return snapshot.update_time if snapshot.exists else None
+
+    def create_speaker_line(
+        self, line: RoomLine, *, uid: str, gate: GateVersion
+    ) -> tuple[RoomLine | None, GateVersion]:
+        """One commit: the line's create and the gate's move, the move conditional on the gate's update
+        time (or, for a gate not written yet, on its absence)."""
+        from google.api_core.exceptions import Aborted, AlreadyExists, FailedPrecondition, NotFound
+
+        gate_ref = self.gate_ref(line.room_id, uid)
+        batch = self.db.batch()
+        batch.create(self.lines(line.room_id).document(line.id), to_document(line, exclude={"id"}))
+        moved = {"lastLine": line.id}  # a new value, so the update time moves (no transform to apply)
+        if gate is None:
+            batch.create(gate_ref, moved)
+        else:
+            batch.update(gate_ref, moved, option=self.db.write_option(last_update_time=gate))
+        try:
+            results = batch.commit()
+        except AlreadyExists:
+            existing = self.get_line(line.room_id, line.id)
+            if existing is None:
+                raise SpeakerChanged() from None  # the gate was written first elsewhere
+            return existing, gate
+        except (FailedPrecondition, NotFound, Aborted):
+            raise SpeakerChanged() from None
+        return None, results[1].update_time
 
     def load(self, room_id: str) -> Room | None:
         snapshot = self.room_ref(room_id).get()
