@@ -139,3 +139,21 @@ def test_a_session_deleted_elsewhere_refuses_the_next_message(api: Api) -> None:
     with pytest.raises(InvalidStateTransition):
         store.create_message(late, prepared_from=session)
     assert not _stored(sid, late.id)
+
+
+def test_the_recalled_memory_kept_on_the_session_keeps_the_next_message_at_one_commit(api: Api) -> None:
+    from backend.store.recall import FirestoreMemoryRecall
+
+    store = _store()
+    sid = _session(api)
+    session = store.load_session(sid)
+    assert store.create_message(_message(session), prepared_from=session) is None
+    recall = FirestoreMemoryRecall(db=store.db, settings=Settings(), messages=store, search=None)  # type: ignore[arg-type]
+    recall.keep(session_id=sid, lines=["Session on 2030-01-01 with Emma: exams."])
+    with FirestoreCalls(store.db) as calls:
+        assert store.create_message(_message(session), prepared_from=session) is None
+    assert calls.counts == {"commit": 1}
+    stored = firestore_db().document(f"sessions/{sid}").get().get("recalledMemory")
+    assert stored == ["Session on 2030-01-01 with Emma: exams."]
+    kept = store.load_session(sid, fresh=False)
+    assert kept.recalled_memory == stored, "the cached session moved with the write"

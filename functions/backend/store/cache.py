@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from shared.models.messages import Message
 from shared.models.sessions import Session
@@ -87,3 +88,27 @@ def session_at_version(session_id: str) -> tuple[Session, datetime] | None:
         if found is None or found.session is None or found.session_version is None:
             return None
         return found.session, found.session_version
+
+
+def update_session(db: Any, session_id: str, fields: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Write `fields` to the session document. When this instance holds the session at a known update
+    time, the write is conditional on it and the cached copy moves with it (`changes`: the same change
+    in the model's field names), so this instance's own writes do not cost its next message the fast
+    path of create_message. Otherwise, or when the document changed elsewhere since, it is written
+    unconditionally and the next message reads the session again."""
+    from google.api_core.exceptions import FailedPrecondition
+
+    from backend.store.documents import SESSIONS
+
+    ref = db.collection(SESSIONS).document(session_id)
+    known = session_at_version(session_id)
+    if known is not None:
+        cached, version = known
+        try:
+            result = ref.update(fields, option=db.write_option(last_update_time=version))
+        except FailedPrecondition:
+            pass
+        else:
+            keep_session(cached.model_copy(update=changes), version=result.update_time)
+            return
+    ref.update(fields)

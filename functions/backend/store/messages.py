@@ -272,26 +272,8 @@ class FirestoreMessageStore(MessageStore):
         return result.session
 
     def set_ai_typing(self, session_id: str, typing: bool) -> None:
-        """On the condition that the session is as this instance last read it, so that the cached
-        session stays verifiable (create_message) across the reply's own typing writes."""
-        from google.api_core.exceptions import FailedPrecondition
-
-        ref = self._session_ref(session_id)
-        known = cache.session_at_version(session_id)
-        if known is not None:
-            session, version = known
-            try:
-                result = ref.update(
-                    {"aiTyping": typing}, option=self.db.write_option(last_update_time=version)
-                )
-            except FailedPrecondition:
-                pass  # written elsewhere since: write unconditionally, the next message reads it again
-            else:
-                cache.keep_session(
-                    session.model_copy(update={"ai_typing": typing}), version=result.update_time
-                )
-                return
-        ref.update({"aiTyping": typing})
+        """Keeping the cached session verifiable (create_message) across the reply's own typing writes."""
+        cache.update_session(self.db, session_id, {"aiTyping": typing}, {"ai_typing": typing})
 
     def request_stats_flush(self, session_id: str) -> None:
         self.events.messages_changed(session_id)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from backend import logs
 from backend.store import memories
-from backend.store.documents import SESSIONS
 from backend.store.errors import translate_errors
 from backend.store.memory_index import search_sessions
 from backend.store.messages import FirestoreMessageStore
@@ -112,5 +111,8 @@ class FirestoreMemoryRecall(MemoryRecall):
     def keep(self, *, session_id: str, lines: list[str]) -> None:
         from google.api_core.exceptions import NotFound
 
+        from backend.store import cache
+
         with contextlib.suppress(NotFound):
-            self.db.collection(SESSIONS).document(session_id).update({"recalledMemory": lines})
+            # As the turn's own write: the cached session stays verifiable for the next message.
+            cache.update_session(self.db, session_id, {"recalledMemory": lines}, {"recalled_memory": lines})
