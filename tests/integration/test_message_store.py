@@ -49,6 +49,15 @@ def _message(session: Session, text: str = "Work has been a lot this week.") -> 
     )
 
 
+def _after_a_first_message(api: Api) -> tuple[Any, str, Session]:
+    """A store whose instance has read a new session and stored one message in it."""
+    store = _store()
+    sid = _session(api)
+    session = store.load_session(sid)
+    assert store.create_message(_message(session), prepared_from=session) is None
+    return store, sid, session
+
+
 def _stored(session_id: str, message_id: str) -> bool:
     ref = firestore_db().document(f"sessions/{session_id}/messages/{message_id}")
     return bool(ref.get().exists)
@@ -76,10 +85,7 @@ def test_a_message_on_a_session_unchanged_since_it_was_read_is_one_commit_and_ch
 
 
 def test_a_pause_written_elsewhere_refuses_the_next_message(api: Api) -> None:
-    store = _store()
-    sid = _session(api)
-    session = store.load_session(sid)
-    assert store.create_message(_message(session), prepared_from=session) is None
+    store, sid, session = _after_a_first_message(api)
     firestore_db().document(f"sessions/{sid}").update({"status": "paused"})  # another instance
     late = _message(session)
     with pytest.raises(InvalidStateTransition):
@@ -88,10 +94,7 @@ def test_a_pause_written_elsewhere_refuses_the_next_message(api: Api) -> None:
 
 
 def test_a_safety_change_written_elsewhere_makes_the_turn_prepare_again(api: Api) -> None:
-    store = _store()
-    sid = _session(api)
-    session = store.load_session(sid)
-    assert store.create_message(_message(session), prepared_from=session) is None
+    store, sid, session = _after_a_first_message(api)
     firestore_db().document(f"sessions/{sid}").update({"safetyState": "ELEVATED_CONCERN"})
     late = _message(session)
     with pytest.raises(SessionChanged):
@@ -116,10 +119,7 @@ def test_a_retried_message_answers_the_stored_one_and_writes_nothing(api: Api) -
 
 
 def test_the_replys_typing_writes_keep_the_next_message_at_one_commit(api: Api) -> None:
-    store = _store()
-    sid = _session(api)
-    session = store.load_session(sid)
-    assert store.create_message(_message(session), prepared_from=session) is None
+    store, sid, session = _after_a_first_message(api)
     store.set_ai_typing(sid, True)
     assert firestore_db().document(f"sessions/{sid}").get().get("aiTyping") is True
     store.set_ai_typing(sid, False)
@@ -130,10 +130,7 @@ def test_the_replys_typing_writes_keep_the_next_message_at_one_commit(api: Api) 
 
 
 def test_a_session_deleted_elsewhere_refuses_the_next_message(api: Api) -> None:
-    store = _store()
-    sid = _session(api)
-    session = store.load_session(sid)
-    assert store.create_message(_message(session), prepared_from=session) is None
+    store, sid, session = _after_a_first_message(api)
     firestore_db().document(f"sessions/{sid}").delete()
     late = _message(session)
     with pytest.raises(InvalidStateTransition):
@@ -144,10 +141,7 @@ def test_a_session_deleted_elsewhere_refuses_the_next_message(api: Api) -> None:
 def test_the_recalled_memory_kept_on_the_session_keeps_the_next_message_at_one_commit(api: Api) -> None:
     from backend.store.recall import FirestoreMemoryRecall
 
-    store = _store()
-    sid = _session(api)
-    session = store.load_session(sid)
-    assert store.create_message(_message(session), prepared_from=session) is None
+    store, sid, session = _after_a_first_message(api)
     recall = FirestoreMemoryRecall(db=store.db, settings=Settings(), messages=store, search=None)  # type: ignore[arg-type]
     recall.keep(session_id=sid, lines=["Session on 2030-01-01 with Emma: exams."])
     with FirestoreCalls(store.db) as calls:

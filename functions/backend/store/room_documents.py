@@ -1,8 +1,9 @@
 """Where rooms live in Firestore, and the small helpers every room adapter shares.
 
 Documents: `rooms/{id}` (+ `lines`, `events`, `private/{uid}`, `presence/{uid}`, `seats/{n}`: who
-claimed seat n, `gates/{uid}`: `{changes, lastLine}`, moved by every room change and every line of `uid`,
-whose update time vouches for what an instance read before a line (shared/rooms/ports.py)), `roomMembers/{uid}` (`roomId`, `seat`, `format`: the seat the user claimed last) and
+claimed seat n, `gates/{uid}`: `{changes, lastLine}`, moved by every room change and every line of
+`uid`, whose update time vouches for what an instance read before a line (shared/rooms/ports.py)),
+`roomMembers/{uid}` (`roomId`, `seat`, `format`: the seat the user claimed last) and
 `roomLobbies/{format}` (`slotFloor`: below it every numbered room of the format has started or ended).
 """
 

@@ -56,6 +56,8 @@ class FirestoreRoomStore(FirestoreRoomMatching, FirestoreRoomAdminReads, RoomSto
         return self.db.collection(ROOMS).document(room_id)
 
     def _write(self, transaction: Transaction, change: RoomChange) -> None:
+        from google.cloud.firestore import Increment
+
         ref = self.room_ref(change.room.id)
         transaction.set(ref, to_document(change.room, exclude={"id"}))
         for index, event in enumerate(change.events):
@@ -64,8 +66,6 @@ class FirestoreRoomStore(FirestoreRoomMatching, FirestoreRoomAdminReads, RoomSto
             )
         for seat in change.freed_seats:
             transaction.delete(self.seat_ref(change.room.id, seat))
-        from google.cloud.firestore import Increment
-
         for uid in sorted(gated(change.room)):
             transaction.set(self.gate_ref(change.room.id, uid), {"changes": Increment(1)}, merge=True)
 
