@@ -9,9 +9,11 @@ import contextlib
 import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from backend.store.documents import to_document
+from backend.store.encoding import add_writes, create_write, update_write
 from backend.store.room_admin_reads import FirestoreRoomAdminReads
 from backend.store.room_documents import (
     CRISIS_ALERTS,
@@ -85,13 +87,25 @@ class FirestoreRoomStore(FirestoreRoomMatching, FirestoreRoomAdminReads, RoomSto
         from google.api_core.exceptions import Aborted, AlreadyExists, FailedPrecondition, NotFound
 
         gate_ref = self.gate_ref(line.room_id, uid)
-        batch = self.db.batch()
-        batch.create(self.lines(line.room_id).document(line.id), to_document(line, exclude={"id"}))
+        line_ref = self.lines(line.room_id).document(line.id)
+        data = to_document(line, exclude={"id"})
         moved = {"lastLine": line.id}  # a new value, so the update time moves (no transform to apply)
-        if gate is None:
-            batch.create(gate_ref, moved)
+        batch = self.db.batch()
+        # Encoded directly (backend/store/encoding.py): this commit is what a room's listeners wait for.
+        line_write = create_write(line_ref, data)
+        gate_write = (
+            create_write(gate_ref, moved)
+            if gate is None
+            else update_write(gate_ref, moved, last_update_time=cast(datetime, gate))
+        )
+        if line_write is not None and gate_write is not None:
+            add_writes(batch, [line_write, gate_write])
         else:
-            batch.update(gate_ref, moved, option=self.db.write_option(last_update_time=gate))
+            batch.create(line_ref, data)
+            if gate is None:
+                batch.create(gate_ref, moved)
+            else:
+                batch.update(gate_ref, moved, option=self.db.write_option(last_update_time=gate))
         try:
             results = batch.commit()
         except AlreadyExists:
