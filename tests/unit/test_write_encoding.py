@@ -13,7 +13,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1 import _helpers
 from google.cloud.firestore_v1.types import write
 
-from backend.store.encoding import add_writes, create_write, update_write
+from backend.store.encoding import add_create, add_update_unchanged, add_writes, create_write, update_write
 
 AT = datetime(2026, 11, 29, 21, 30, 5, 123456, tzinfo=UTC)
 
@@ -138,3 +138,14 @@ def test_queued_writes_commit_in_order(db: firestore.Client) -> None:
     add_writes(batch, [w for w in writes if w is not None])
     names = [write.Write.pb(w).update.name for w in batch._write_pbs]
     assert names == [first._document_path, second._document_path]
+
+
+def test_a_batch_gets_the_same_writes_whichever_encoder_takes_a_document(db: firestore.Client) -> None:
+    line, gate = db.collection("a").document("1"), db.collection("a").document("2")
+    for data in ({"n": 1, "at": AT}, {"n": 1, "at": firestore.SERVER_TIMESTAMP}):
+        ours, theirs = db.batch(), db.batch()
+        add_create(ours, line, data)
+        add_update_unchanged(ours, gate, {"lastLine": "x"}, last_update_time=AT)
+        theirs.create(line, data)
+        theirs.update(gate, {"lastLine": "x"}, option=db.write_option(last_update_time=AT))
+        assert [_raw(w) for w in ours._write_pbs] == [_raw(w) for w in theirs._write_pbs]

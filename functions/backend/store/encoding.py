@@ -123,3 +123,26 @@ def update_write(ref: DocumentReference, data: dict[str, Any], *, last_update_ti
 def add_writes(batch: WriteBatch, writes: list[Any]) -> None:
     """Queue encoded writes on a batch, in order, as its own create/update would."""
     batch._add_write_pbs(writes)
+
+
+def add_create(batch: WriteBatch, ref: DocumentReference, data: dict[str, Any]) -> None:
+    """`batch.create(ref, data)`, encoded here when every value is plain."""
+    write = create_write(ref, data)
+    if write is None:
+        batch.create(ref, data)
+    else:
+        add_writes(batch, [write])
+
+
+def add_update_unchanged(
+    batch: WriteBatch, ref: DocumentReference, data: dict[str, Any], *, last_update_time: datetime
+) -> None:
+    """`batch.update(ref, data)` on the condition the document was last updated at `last_update_time`,
+    encoded here when every value is plain."""
+    write = update_write(ref, data, last_update_time=last_update_time)
+    if write is None:
+        from google.cloud.firestore_v1._helpers import LastUpdateOption
+
+        batch.update(ref, data, option=LastUpdateOption(last_update_time))
+    else:
+        add_writes(batch, [write])

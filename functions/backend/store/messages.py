@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from backend.store import cache
 from backend.store.documents import SESSIONS, from_document, to_document
+from backend.store.encoding import add_create, add_update_unchanged
 from backend.store.errors import translate_errors
 from backend.store.metering import charge
 from backend.store.transactions import run_read_write
@@ -155,9 +156,9 @@ class FirestoreMessageStore(MessageStore):
         if prepared_from is not None and not same_turn_inputs(prepared_from, session):
             return False
         batch = self.db.batch()
-        batch.create(ref, to_document(message, exclude={"id"}))
-        unchanged = self.db.write_option(last_update_time=version)
-        batch.update(session_ref, {"status": session.status.value}, option=unchanged)
+        # Encoded directly (backend/store/encoding.py): this commit is what the session's listeners wait for.
+        add_create(batch, ref, to_document(message, exclude={"id"}))
+        add_update_unchanged(batch, session_ref, {"status": session.status.value}, last_update_time=version)
         try:
             batch.commit()
         except (FailedPrecondition, NotFound, Aborted):

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from backend.store.documents import to_document
-from backend.store.encoding import add_writes, create_write, update_write
+from backend.store.encoding import add_create, add_update_unchanged
 from backend.store.room_admin_reads import FirestoreRoomAdminReads
 from backend.store.room_documents import (
     CRISIS_ALERTS,
@@ -92,20 +92,11 @@ class FirestoreRoomStore(FirestoreRoomMatching, FirestoreRoomAdminReads, RoomSto
         moved = {"lastLine": line.id}  # a new value, so the update time moves (no transform to apply)
         batch = self.db.batch()
         # Encoded directly (backend/store/encoding.py): this commit is what a room's listeners wait for.
-        line_write = create_write(line_ref, data)
-        gate_write = (
-            create_write(gate_ref, moved)
-            if gate is None
-            else update_write(gate_ref, moved, last_update_time=cast(datetime, gate))
-        )
-        if line_write is not None and gate_write is not None:
-            add_writes(batch, [line_write, gate_write])
+        add_create(batch, line_ref, data)
+        if gate is None:
+            add_create(batch, gate_ref, moved)
         else:
-            batch.create(line_ref, data)
-            if gate is None:
-                batch.create(gate_ref, moved)
-            else:
-                batch.update(gate_ref, moved, option=self.db.write_option(last_update_time=gate))
+            add_update_unchanged(batch, gate_ref, moved, last_update_time=cast(datetime, gate))
         try:
             results = batch.commit()
         except AlreadyExists:
