@@ -168,3 +168,72 @@ def test_effort_in_sport_and_kitchen_accidents_are_not_urgent(text: str) -> None
 
 def test_a_kitchen_accident_does_not_hide_self_harm_without_one() -> None:
     assert screen_message("I cut myself again last night.").level.at_least(H)
+
+
+# More phrasings of the same three families, written after the ones above: a passive wish put as not
+# minding death, others being better off if one were gone, and farewells that tell people they will not
+# have to worry much longer or leave letters "just in case".
+MORE_PASSIVE_WISHES = [
+    "Honestly I wouldn't mind if a truck ran me over.",
+    "I wouldnt mind if something happened to me tbh",
+    "I wouldn't mind if I just stopped breathing in my sleep.",
+    "Everybody would be better off if I were gone.",
+    "It'd be easier for my family if I wasn't around any more.",
+    "My parents would be happier if I had never been born.",
+    "Things would be better for everyone if I didn't exist.",
+]
+
+
+@pytest.mark.parametrize("text", MORE_PASSIVE_WISHES)
+def test_not_minding_death_and_others_better_off_if_i_were_gone_are_passive_wishes(text: str) -> None:
+    result = screen_message(text)
+    assert result.level.at_least(E), result
+    assert "wish_dead" in result.signals, result
+
+
+MORE_FAREWELLS = [
+    "Don't worry, you won't have to worry about me much longer.",
+    "Nobody will have to put up with me for long.",
+    "You'll all be rid of me soon.",
+    "I wrote letters to everyone I love, just in case.",
+    "I've left notes for my kids to read after I'm gone.",
+]
+
+
+@pytest.mark.parametrize("text", MORE_FAREWELLS)
+def test_not_being_a_worry_much_longer_and_letters_just_in_case_are_farewells(text: str) -> None:
+    result = screen_message(text)
+    assert result.level.at_least(E), result
+    assert "farewell" in result.signals, result
+
+
+def test_not_being_a_worry_anymore_counts_only_beside_own_risk() -> None:
+    text = "My parents won't have to worry about me anymore."
+    assert not screen_message(text).level.at_least(E)
+    after = screen_message(text, recent_user_messages=["I really want to die."])
+    assert after.level.at_least(H), after
+    assert "farewell" in after.signals, after
+
+
+@pytest.mark.parametrize(
+    ("text", "highest"),
+    [
+        ("I wouldn't mind if the bus came a bit sooner, it's freezing.", N),
+        ("I wouldn't mind if something happened to my old car, I hate it.", N),
+        ("It wouldn't be better if I was gone, my kids need me.", N),  # negated
+        ("I would never think they'd be better off if I was gone.", N),  # negated
+        ("My sister keeps saying everyone would be better off if she was gone.", W),  # someone else
+        ('The chorus goes "you\'d be better off if I was gone" and I love it.', N),  # quoted
+        ("You won't have to worry about me anymore, I got the job!", N),
+        ("You won't have to worry about me much longer, I'm moving out next month.", N),
+        ("You won't have to put up with me much longer, my shift ends at five.", N),
+        ("I wrote letters to my kids just in case, before the surgery next week.", N),
+        ("I wrote letters to everyone for Christmas.", N),
+        ("I left notes for my kids in case they get home before me.", N),
+        ("He wrote letters to everyone he loves, just in case.", W),  # someone else
+    ],
+)
+def test_the_words_of_these_phrasings_in_everyday_and_qualified_use(text: str, highest: SafetyLevel) -> None:
+    result = screen_message(text)
+    assert not result.level.at_least(E), result
+    assert highest.at_least(result.level), result

@@ -11,7 +11,7 @@ negation, someone else, past and recovered, quotes.
 
 from __future__ import annotations
 
-from shared.safety.screen.common import ELEVATED_CONCERN, HIGH_RISK
+from shared.safety.screen.common import ELEVATED_CONCERN, HIGH_RISK, WATCH
 from shared.safety.screen.rule_parts import Rule
 from shared.safety.screen.wordlists import word_list
 
@@ -50,6 +50,12 @@ _AWAY_THINGS = (
     r"(?:things|stuff|belongings|possessions|valuables|prized possessions|most precious things|favourite things|"
     r"favorite things|treasures)"
 )
+# An ordinary absence or change explained in the same sentence.
+_ORDINARY_ABSENCE = (
+    r"(?!(?:[^ ]+ ){0,12}?(?:holiday|holidays|vacation|trip|travel|travelling|traveling|away|visiting|visit|"
+    r"conference|wedding|shift|shifts|moving|move|flight|flying|camp|camping|leave|off to|going to|heading to|"
+    r"driving|hospital|surgery|exams?|course|work|working|busy|back on|back in|back next|back after) )"
+)
 _WONT_BE_HERE = (
     r"(?:i )?(?:won't|wont|will not|am not going to|'m not going to|m not going to|not going to|not gonna) "
     r"(?:be (?:here|around)|be alive|see you|see anyone|see my family) "
@@ -58,11 +64,23 @@ _WONT_BE_HERE = (
     r"by (?:then|the weekend|next week|monday|tuesday|wednesday|thursday|friday|saturday|sunday|christmas)|"
     r"for (?:christmas|my birthday|your birthday|the holidays|the next session|our next session)|"
     r"(?:at|for|in) (?:our|the|my) next (?:session|appointment|chat)|after (?:this week|the weekend|today)|"
-    r"anymore after (?:this|today|tonight)) "
-    # an ordinary absence explained in the same sentence
-    r"(?!(?:[^ ]+ ){0,12}?(?:holiday|holidays|vacation|trip|travel|travelling|traveling|away|visiting|visit|"
-    r"conference|wedding|shift|shifts|moving|move|flight|flying|camp|camping|leave|off to|going to|heading to|"
-    r"driving|hospital|surgery|exams?|course|work|working|busy|back on|back in|back next|back after) )"
+    r"anymore after (?:this|today|tonight)) " + _ORDINARY_ABSENCE
+)
+
+
+_WORRIERS = r"(?:you|they|everyone|everybody|nobody|no one|noone|my family|my parents|my mum|my mom|my dad|my friends|people) "
+_NOT_FOR_LONG = r"(?:much longer|for much longer|for long|after (?:today|tonight|this week|this weekend)|soon|for very long) "
+# Letters left for the people one loves "just in case": a farewell unless a trip or an operation explains it.
+_LETTERS_IN_CASE = (
+    r"(?:wrote|written|writing|write|left|leaving|leave|prepared|preparing|recorded|recording) "
+    r"(?:letters|notes|a letter|a note|messages|a message|videos|a video|cards) (?:to|for) "
+    r"(?:everyone|everybody|all (?:the people|of them|my friends|my family)|each of (?:them|my (?:friends|kids|children))|"
+    r"my (?:family|friends|kids|children|parents|partner|wife|husband|sister|brother|mum|mom|dad)|"
+    r"(?:the people|everyone|everybody) i (?:love|care about)) (?:[^ ]+ ){0,4}?(?:, )?"
+    r"(?:just in case|in case (?:something|anything) (?:happens|happened) to me|"
+    r"(?:for|to read|to open) (?:after|when) (?:i'm|im|i am) (?:gone|not here|not around)) "
+    r"(?!(?:[^ ]+ ){0,8}?(?:flight|flying|surgery|operation|trip|deployment|deployed|hospital|procedure|travel|"
+    r"travelling|traveling|journey|climb|expedition|war|tour) )"
 )
 
 
@@ -134,5 +152,46 @@ def rules() -> list[Rule]:
             "Ntga",
             ungated=ELEVATED_CONCERN,
             also=word_list("won't wont will not gonna"),
+        ),
+        r(
+            "farewell_not_worry_long",
+            "farewell",
+            HIGH_RISK,
+            0.6,
+            rf"(?:(?:{_WORRIERS}(?:won't|wont|will not|will never|won't ever|wont ever)|(?:nobody|no one|noone) (?:will|'ll)) "
+            rf"(?:have|need) to (?:worry about|"
+            rf"deal with|put up with|look after|take care of|bother with) me {_NOT_FOR_LONG}|"
+            r"(?:you'll|you will|they'll|they will|everyone will|everybody will|you'll all|you will all) (?:be|get) "
+            r"rid of me (?:soon|for good|forever|tomorrow|tonight|after (?:today|tonight)) )"
+            + _ORDINARY_ABSENCE,
+            word_list("me"),
+            "Ntga",
+            ungated=ELEVATED_CONCERN,
+            also=word_list("worry deal put look take bother rid"),
+        ),
+        r(
+            "farewell_not_worry",
+            "farewell",
+            HIGH_RISK,
+            0.45,
+            rf"{_WORRIERS}(?:won't|wont|will not|will never|won't ever|wont ever) (?:have|need) to (?:worry about|deal with|"
+            r"put up with|look after|take care of|bother with) me (?:anymore|any more|any longer|ever again) "
+            r"(?!(?:[^ ]+ ){0,10}?(?:because|since|now that|got|found|moving|moved|job|flat|apartment|house|fine|okay|"
+            r"ok|better|passed|graduated|graduate|promise|sober|clean|recovered|healthy) )",
+            word_list("me"),
+            "Ntga",
+            ungated=WATCH,
+            also=word_list("worry deal put look take bother"),
+        ),
+        r(
+            "farewell_letters",
+            "farewell",
+            HIGH_RISK,
+            0.6,
+            _LETTERS_IN_CASE,
+            word_list("letters notes letter note messages message videos video cards"),
+            "pntga",
+            ungated=ELEVATED_CONCERN,
+            also=word_list("case gone here around"),
         ),
     ]

@@ -14,6 +14,10 @@ from shared.safety.screen.wordlists import word_list
 
 _PASSIVE_WISH = ELEVATED_CONCERN
 """Level of a first-person wish to be dead or not to be alive (C-SSRS question 1): a referral (kind `crisis`)."""
+# Who would be better off (`better_gone`): "everyone would be better off if I was gone".
+_OTHERS = (
+    r"(?:everyone|everybody|them|you|all of them|all of you|my family|my friends|the people i love|people) "
+)
 
 
 def rules() -> list[Rule]:
@@ -123,7 +127,7 @@ praying prayed hope hoping deserve deserved rather prefer urge urges desire desi
             "wish_dead",
             _PASSIVE_WISH,
             0.85,
-            r"(?:better off|be better|happier|more peaceful|better) dead |(?:should|should've|shoulda|ought to) (?:have |of )?(?:died|been dead|be dead|not survived|not have survived|never have been born|never been born) |(?:shouldn't|shouldnt|should not) (?:have |of )?(?:survived|been born|woken up|made it) |(?:rather|sooner) (?:be dead|die|not exist|not be alive|not wake up|not be here) |(?:wouldn't|wouldnt|would not|won't|wont) mind (?:dying|being dead|not waking up|not existing|if i died|if i didn't wake up|if i didnt wake up|death|if i never woke up) |(?:can't|cant|cannot) wait (?:to die|for death|to be dead|until i die|till i die|til i die) |(?:looking forward to|long for|longing for|crave|craving) (?:death|dying|being dead|the day i die) |(?:hope|hoping|pray|praying) (?:that )?i (?:die|don't wake up|dont wake up|never wake up|won't wake up|wont wake up|get hit by|crash|don't make it|dont make it|get cancer|drop dead) ",
+            r"(?:better off|be better|happier|more peaceful|better) dead |(?:should|should've|shoulda|ought to) (?:have |of )?(?:died|been dead|be dead|not survived|not have survived|never have been born|never been born) |(?:shouldn't|shouldnt|should not) (?:have |of )?(?:survived|been born|woken up|made it) |(?:rather|sooner) (?:be dead|die|not exist|not be alive|not wake up|not be here) |(?:wouldn't|wouldnt|would not|won't|wont) mind (?:dying|being dead|not waking up|not existing|if i (?:just )?died|if i didn't wake up|if i didnt wake up|death|if i never woke up|if i (?:just )?(?:stopped|stop) (?:existing|breathing)|if (?:a |the )?(?:bus|car|truck|lorry|train) (?:hit|hits|ran over|runs over|killed|kills) me|if (?:a |the )?(?:bus|car|truck|lorry|train) (?:ran|runs|run|knocked|knocks) me (?:over|down)|if i (?:got|get|was|were) (?:hit by (?:a |the )?(?:bus|car|truck|lorry|train)|run over|killed)|if something (?:happened|happens) to me) |(?:can't|cant|cannot) wait (?:to die|for death|to be dead|until i die|till i die|til i die) |(?:looking forward to|long for|longing for|crave|craving) (?:death|dying|being dead|the day i die) |(?:hope|hoping|pray|praying) (?:that )?i (?:die|don't wake up|dont wake up|never wake up|won't wake up|wont wake up|get hit by|crash|don't make it|dont make it|get cancer|drop dead) ",
             word_list(
                 """dead die died survived born woken made mind wait death dying hope hoping pray praying rather sooner"""
             ),
@@ -133,6 +137,21 @@ praying prayed hope hoping deserve deserved rather prefer urge urges desire desi
                 """off better happier peaceful rather sooner should should've shoulda ought shouldn't shouldnt mind
 wait forward long longing crave craving hope hoping pray praying"""
             ),
+        ),
+        r(
+            "better_gone",
+            "wish_dead",
+            _PASSIVE_WISH,
+            0.8,
+            rf"(?:better|happier|easier) (?:off )?(?:for {_OTHERS}|without me )?if i (?:just |simply |only )?"
+            r"(?:(?:was|were) (?:gone|dead|not alive|not here anymore|not around anymore)|"
+            r"(?:wasn't|wasnt|weren't|werent|was not|were not) (?:alive|here anymore|here any more|here any longer|"
+            r"around anymore|around any more|around any longer)|(?:didn't|didnt|did not) exist|"
+            r"(?:had )?never (?:existed|been born)) ",
+            word_list("gone dead alive anymore more longer exist existed born"),
+            "Nth",
+            group="wish",
+            also=word_list("better happier easier"),
         ),
         r(
             "no_reason",
