@@ -38,6 +38,8 @@ def referral_of(text: str, *, recent: tuple[str, ...] = ()) -> Referral | None:
         "I have the urge to cut again.",
         "I tried to kill myself last week.",  # suicidal behaviour
         "I've been saving up my pills.",  # preparation without a stated intent
+        "Everyone would be better off if I were gone.",  # passive ideation as others' relief
+        "You won't have to worry about me much longer.",  # implicit farewell
         "I'm going to kill myself tonight.",
     ],
 )
