@@ -114,7 +114,9 @@ def test_farewell_words_in_everyday_use_are_not_urgent(text: str) -> None:
     assert not result.level.at_least(E), result
 
 
-# First-person passive wishes not to be alive: at least ELEVATED_CONCERN (the published protocol).
+# First-person passive wishes not to be alive: at least ELEVATED_CONCERN (the published protocol). The second
+# group was written later, as other phrasings of the same wish: not minding death, others being better off
+# if one were gone.
 PASSIVE_WISHES = [
     "I don't want to be alive anymore.",
     "I wish I could disappear forever and not wake up.",
@@ -122,6 +124,13 @@ PASSIVE_WISHES = [
     "I'd rather be dead honestly.",
     "Some nights I pray I won't wake up.",
     "i dont want to be alive anymore",
+    "Honestly I wouldn't mind if a truck ran me over.",
+    "I wouldnt mind if something happened to me tbh",
+    "I wouldn't mind if I just stopped breathing in my sleep.",
+    "Everybody would be better off if I were gone.",
+    "It'd be easier for my family if I wasn't around any more.",
+    "My parents would be happier if I had never been born.",
+    "Things would be better for everyone if I didn't exist.",
 ]
 
 
@@ -170,27 +179,8 @@ def test_a_kitchen_accident_does_not_hide_self_harm_without_one() -> None:
     assert screen_message("I cut myself again last night.").level.at_least(H)
 
 
-# More phrasings of the same three families, written after the ones above: a passive wish put as not
-# minding death, others being better off if one were gone, and farewells that tell people they will not
-# have to worry much longer or leave letters "just in case".
-MORE_PASSIVE_WISHES = [
-    "Honestly I wouldn't mind if a truck ran me over.",
-    "I wouldnt mind if something happened to me tbh",
-    "I wouldn't mind if I just stopped breathing in my sleep.",
-    "Everybody would be better off if I were gone.",
-    "It'd be easier for my family if I wasn't around any more.",
-    "My parents would be happier if I had never been born.",
-    "Things would be better for everyone if I didn't exist.",
-]
-
-
-@pytest.mark.parametrize("text", MORE_PASSIVE_WISHES)
-def test_not_minding_death_and_others_better_off_if_i_were_gone_are_passive_wishes(text: str) -> None:
-    result = screen_message(text)
-    assert result.level.at_least(E), result
-    assert "wish_dead" in result.signals, result
-
-
+# More farewells, written after the ones above: telling people they will not have to worry much longer,
+# and letters left "just in case".
 MORE_FAREWELLS = [
     "Don't worry, you won't have to worry about me much longer.",
     "Nobody will have to put up with me for long.",

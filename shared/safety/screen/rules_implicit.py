@@ -69,6 +69,10 @@ _WONT_BE_HERE = (
 
 
 _WORRIERS = r"(?:you|they|everyone|everybody|nobody|no one|noone|my family|my parents|my mum|my mom|my dad|my friends|people) "
+_WONT = r"(?:won't|wont|will not|will never|won't ever|wont ever)"
+_LOOK_AFTER_ME = (
+    r"(?:have|need) to (?:worry about|deal with|put up with|look after|take care of|bother with) me "
+)
 _NOT_FOR_LONG = r"(?:much longer|for much longer|for long|after (?:today|tonight|this week|this weekend)|soon|for very long) "
 # Letters left for the people one loves "just in case": a farewell unless a trip or an operation explains it.
 _LETTERS_IN_CASE = (
@@ -158,9 +162,7 @@ def rules() -> list[Rule]:
             "farewell",
             HIGH_RISK,
             0.6,
-            rf"(?:(?:{_WORRIERS}(?:won't|wont|will not|will never|won't ever|wont ever)|(?:nobody|no one|noone) (?:will|'ll)) "
-            rf"(?:have|need) to (?:worry about|"
-            rf"deal with|put up with|look after|take care of|bother with) me {_NOT_FOR_LONG}|"
+            rf"(?:(?:{_WORRIERS}{_WONT}|(?:nobody|no one|noone) (?:will|'ll)) {_LOOK_AFTER_ME}{_NOT_FOR_LONG}|"
             r"(?:you'll|you will|they'll|they will|everyone will|everybody will|you'll all|you will all) (?:be|get) "
             r"rid of me (?:soon|for good|forever|tomorrow|tonight|after (?:today|tonight)) )"
             + _ORDINARY_ABSENCE,
@@ -174,8 +176,7 @@ def rules() -> list[Rule]:
             "farewell",
             HIGH_RISK,
             0.45,
-            rf"{_WORRIERS}(?:won't|wont|will not|will never|won't ever|wont ever) (?:have|need) to (?:worry about|deal with|"
-            r"put up with|look after|take care of|bother with) me (?:anymore|any more|any longer|ever again) "
+            rf"{_WORRIERS}{_WONT} {_LOOK_AFTER_ME}(?:anymore|any more|any longer|ever again) "
             r"(?!(?:[^ ]+ ){0,10}?(?:because|since|now that|got|found|moving|moved|job|flat|apartment|house|fine|okay|"
             r"ok|better|passed|graduated|graduate|promise|sober|clean|recovered|healthy) )",
             word_list("me"),
